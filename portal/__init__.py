@@ -1,0 +1,1 @@
+"""Care Guide Portal: plain-language patient education and a community resource directory."""

@@ -1,0 +1,99 @@
+"""Plain-language measures for one page: reading grade, long sentences, jargon, PEMAT items.
+
+Scores are computed on the page's prose as a reader meets it: every paragraph, list item and
+table cell is one unit that ends in a full stop, so a bulleted list is not scored as one
+endless sentence.  The names of the medicine a sheet teaches are replaced by a one-syllable
+word before scoring: patients must learn those names, and they are not a readability fault.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import textstat
+
+MAX_GRADE = 8.0  # the check fails above this (aim for 6)
+LONG_SENTENCE_WORDS = 20
+LONG_SECTION_WORDS = 250
+
+_BLOCKS = {"p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "blockquote"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+class _BlockText(HTMLParser):
+    """Collects the text of each block element of rendered HTML, headings apart."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, str]] = []  # (tag, text)
+        self._stack: list[tuple[str, list[str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _BLOCKS:
+            self._stack.append((tag, []))
+
+    def handle_endtag(self, tag):
+        if tag in _BLOCKS and self._stack and self._stack[-1][0] == tag:
+            name, parts = self._stack.pop()
+            text = " ".join("".join(parts).split())
+            if text:
+                self.blocks.append((name, text))
+
+    def handle_data(self, data):
+        if self._stack:
+            self._stack[-1][1].append(data)
+
+
+def blocks_of(html: str) -> list[tuple[str, str]]:
+    """Return (tag, text) for each block of rendered HTML, in reading order."""
+    parser = _BlockText()
+    parser.feed(html)
+    parser.close()
+    return parser.blocks
+
+
+def prose_of(html: str, names: tuple[str, ...] = ()) -> str:
+    """Return the scored prose: body blocks (not headings), each ending in a full stop."""
+    units = []
+    for tag, text in blocks_of(html):
+        if tag in _HEADINGS:
+            continue
+        if text[-1] not in ".!?:;":
+            text += "."
+        units.append(text)
+    prose = " ".join(units)
+    for name in sorted(names, key=len, reverse=True):
+        if name:
+            prose = re.sub(rf"\b{re.escape(name)}\b", "it", prose, flags=re.IGNORECASE)
+    return prose
+
+
+def sentences_of(prose: str) -> list[str]:
+    """Split prose into sentences at ., ! and ? followed by a space."""
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", prose) if s.strip()]
+
+
+def grade_of(prose: str) -> float:
+    """Flesch-Kincaid grade of English prose (textstat)."""
+    textstat.set_lang("en_US")
+    return round(float(textstat.flesch_kincaid_grade(prose)), 1)
+
+
+def long_sentences(prose: str, limit: int = LONG_SENTENCE_WORDS) -> list[str]:
+    """Sentences longer than `limit` words."""
+    return [s for s in sentences_of(prose) if len(s.split()) > limit]
+
+
+if __name__ == "__main__":  # a quick self-check for writers: python -m portal.content.readability FILE.md
+    import sys
+
+    import markdown
+
+    for path in sys.argv[1:]:
+        text = open(path, encoding="utf-8").read()
+        body = text.split("\n---", 1)[1] if text.startswith("---") else text
+        prose = prose_of(markdown.markdown(body, extensions=["tables"]))
+        print(f"{path}: grade {grade_of(prose)}; long sentences: {len(long_sentences(prose))}")
+        for s in long_sentences(prose):
+            print("   long:", s)
