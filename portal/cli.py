@@ -1,0 +1,119 @@
+"""The `portal` command: check content, report on it, build the static site, serve the portal."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from portal.config import StartupError, load_settings
+from portal.content import ContentErrors, load_library
+
+
+def _settings(**overrides) -> dict:
+    try:
+        return load_settings({k: v for k, v in overrides.items() if v is not None})
+    except StartupError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _print_errors(exc: ContentErrors, fmt: str) -> None:
+    for error in [*exc.errors, *getattr(exc, "warnings", [])]:
+        click.echo(error.github() if fmt == "github" else str(error), err=fmt != "github")
+    if fmt != "github":
+        click.echo(f"\n{len(exc.errors)} error(s). Fix them and run 'portal check' again.", err=True)
+
+
+@click.group()
+def main() -> None:
+    """Care Guide Portal: plain-language patient education and a community resource directory."""
+
+
+@main.command()
+@click.argument("content_dir", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text",
+              help="text: file:line: field: problem (fix). github: GitHub Actions annotations.")
+def check(content_dir: str | None, fmt: str) -> None:
+    """Validate every content file in CONTENT_DIR (default ./content) and list every problem."""
+    settings = _settings(PORTAL_CONTENT_DIR=content_dir)
+    try:
+        library = load_library(settings["PORTAL_CONTENT_DIR"], settings["PORTAL_LANGUAGES"])
+    except ContentErrors as exc:
+        _print_errors(exc, fmt)
+        sys.exit(1)
+    for warning in library.warnings:
+        click.echo(warning.github() if fmt == "github" else str(warning))
+    pages = sum(1 for _ in library.all_pages())
+    click.echo(f"Content is valid: {pages} pages, {len(library.resources)} resources.")
+
+
+@main.group()
+def report() -> None:
+    """Reports on the content."""
+
+
+@report.command()
+@click.argument("content_dir", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text",
+              help="text for the terminal, markdown for a pull-request comment.")
+def readability(content_dir: str | None, fmt: str) -> None:
+    """Reading grade, long sentences, unexplained terms and PEMAT items of every English page."""
+    from portal.reports import readability_report
+
+    settings = _settings(PORTAL_CONTENT_DIR=content_dir)
+    try:
+        library = load_library(settings["PORTAL_CONTENT_DIR"], settings["PORTAL_LANGUAGES"])
+    except ContentErrors as exc:
+        _print_errors(exc, "text")
+        sys.exit(1)
+    click.echo(readability_report(library, fmt))
+
+
+@main.command()
+@click.option("--content", "content_dir", help="Content folder (default ./content).")
+@click.option("--output", default="build", show_default=True, help="Where to write the site.")
+@click.option("--base-url", help="Where the site will be published: /clinic-portal/ or https://host/path/.")
+def build(content_dir: str | None, output: str, base_url: str | None) -> None:
+    """Build the static site into OUTPUT; on any error the previous site stays as it was."""
+    from portal.build import BuildError, build as run_build
+
+    settings = _settings(PORTAL_CONTENT_DIR=content_dir, PORTAL_BASE_URL=base_url)
+    click.echo(f"Building {settings['PORTAL_CONTENT_DIR']} into {output} (base URL {settings['PORTAL_BASE_URL']})",
+               err=True)
+    try:
+        result = run_build(settings, output, progress=lambda line: click.echo(line, err=True))
+    except ContentErrors as exc:
+        _print_errors(exc, "text")
+        click.echo(f"Build failed: the site in {output} was not changed.", err=True)
+        sys.exit(1)
+    except BuildError as exc:
+        click.echo(exc.title, err=True)
+        for problem in exc.problems:
+            click.echo("  " + problem, err=True)
+        click.echo(f"Build failed: the site in {output} was not changed.", err=True)
+        sys.exit(1)
+    click.echo(f"Built {result.pages} pages into {result.output} in {result.seconds:.1f} s.", err=True)
+
+
+@main.command()
+@click.option("--content", "content_dir", help="Content folder (default ./content).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+def serve(content_dir: str | None, host: str, port: int) -> None:
+    """Serve the portal locally, reloading when code or content changes."""
+    from portal import create_app
+
+    settings = _settings(PORTAL_CONTENT_DIR=content_dir)
+    try:
+        app = create_app(settings)
+    except ContentErrors as exc:
+        _print_errors(exc, "text")
+        sys.exit(1)
+    click.echo(f"Care Guide Portal: open http://{host}:{port}/ in your browser (Ctrl+C to stop).", err=True)
+    app.run(host=host, port=port, debug=False, use_reloader=True,
+            extra_files=[str(p) for p in _content_files(settings["PORTAL_CONTENT_DIR"])])
+
+
+def _content_files(root: str):
+    from pathlib import Path
+
+    return [p for p in Path(root).rglob("*") if p.is_file()]

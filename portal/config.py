@@ -1,0 +1,89 @@
+"""Settings: each declared once with its default and help; all checked at start-up.
+
+Settings come from the environment (PORTAL_* variables) or from the dict given to
+`create_app`. Every bad value is reported together before the portal stops.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+
+class StartupError(Exception):
+    """One or more settings are wrong; the message lists every one and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+    parse: Callable[[str], object] = str
+
+
+def _languages(value) -> tuple[str, ...]:
+    items = value if isinstance(value, (list, tuple)) else str(value).replace(",", " ").split()
+    codes = tuple(str(v).strip() for v in items if str(v).strip())
+    bad = [c for c in codes if not re.fullmatch(r"[a-z]{2,3}(_[A-Z][a-z]{3})?", c)]
+    if not codes or bad:
+        raise ValueError(f"{', '.join(bad) or 'nothing'} given; write language codes like 'en es zh'")
+    if codes[0] != "en":
+        raise ValueError("English ('en') must come first: it is the source language")
+    return codes
+
+
+def _base_url(value) -> str:
+    value = str(value).strip()
+    if not re.fullmatch(r"(https?://[^/\s]+)?(/[^\s?#]*)?", value) or not value:
+        raise ValueError(f"'{value}' is not a base URL; write a path like /clinic-portal/ "
+                         "or a full address like https://example.org/clinic-portal/")
+    return value if value.endswith("/") else value + "/"
+
+
+def _days(value) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError("write a whole number of days, 1 or more")
+    return number
+
+
+def _phone(value) -> str:
+    value = str(value).strip()
+    if value and len(re.sub(r"\D", "", value)) < 3:
+        raise ValueError(f"'{value}' is not a phone number; write it as patients should dial it")
+    return value
+
+
+SETTINGS = [
+    Setting("PORTAL_CONTENT_DIR", "content", "Folder holding conditions/, medications/, resources/ and taxonomy.yaml.",
+            lambda v: str(Path(v))),
+    Setting("PORTAL_LANGUAGES", ("en",), "Languages of the site, English first (space or comma separated).",
+            _languages),
+    Setting("PORTAL_SITE_NAME", "Care Guide Portal", "Name shown in the header and page titles."),
+    Setting("PORTAL_CLINIC_NAME", "your clinic", "The clinic's name, used in 'call your clinic' advice."),
+    Setting("PORTAL_CLINIC_PHONE", "", "The clinic's phone number, shown in every 'Call your clinic if' box.",
+            _phone),
+    Setting("PORTAL_BASE_URL", "/", "Where the site is published: a path (/clinic-portal/) or a full URL "
+            "(https://example.org/clinic-portal/). A full URL makes sitemap.xml absolute.", _base_url),
+]
+
+
+def load_settings(overrides: dict | None = None, environ: dict | None = None) -> dict:
+    """Read every setting from overrides, then the environment, then its default; check them all."""
+    overrides = overrides or {}
+    environ = os.environ if environ is None else environ
+    values, problems = {}, []
+    for setting in SETTINGS:
+        raw = overrides.get(setting.name, environ.get(setting.name, setting.default))
+        try:
+            values[setting.name] = setting.parse(raw) if raw != setting.default or isinstance(raw, str) else raw
+        except (ValueError, TypeError) as exc:
+            problems.append(f"{setting.name}: {exc} ({setting.help})")
+    unknown = [k for k in overrides if k.startswith("PORTAL_") and k not in {s.name for s in SETTINGS}]
+    problems += [f"{k}: not a setting (known: {', '.join(s.name for s in SETTINGS)})" for k in unknown]
+    if problems:
+        raise StartupError("The portal cannot start:\n  " + "\n  ".join(problems))
+    return values

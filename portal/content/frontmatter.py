@@ -1,0 +1,85 @@
+"""Split a content file into YAML front matter and Markdown body, keeping line numbers."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+from portal.content.errors import ContentError
+
+
+@dataclass
+class YamlDocument:
+    """Parsed YAML plus the line (1-based, in the whole file) of every key and list item."""
+
+    data: object
+    lines: dict[tuple, int] = field(default_factory=dict)
+    first_line: int = 1
+
+    def line_of(self, loc: tuple) -> int:
+        """The line of the deepest known part of `loc` (a pydantic error location)."""
+        for end in range(len(loc), 0, -1):
+            if tuple(loc[:end]) in self.lines:
+                return self.lines[tuple(loc[:end])]
+        return self.first_line
+
+
+def _walk(node, path: tuple, lines: dict, offset: int) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            here = path + (key.value,)
+            lines[here] = key.start_mark.line + 1 + offset
+            _walk(value, here, lines, offset)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            here = path + (index,)
+            lines[here] = item.start_mark.line + 1 + offset
+            _walk(item, here, lines, offset)
+
+
+def parse_yaml(text: str, path: str, offset: int = 0) -> tuple[YamlDocument | None, list[ContentError]]:
+    """Parse YAML text that starts `offset` lines into the file at `path`."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = (mark.line + 1 + offset) if mark else offset + 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [ContentError(path, line, "yaml", f"the YAML cannot be read: {problem}",
+                                   "check the indentation and put text containing ': ' or '#' in quotes")]
+    lines: dict[tuple, int] = {}
+    if node is not None:
+        _walk(node, (), lines, offset)
+    return YamlDocument(data=data, lines=lines, first_line=offset + 1), []
+
+
+@dataclass
+class SplitFile:
+    """A Markdown content file: its front matter and its body, with where the body starts."""
+
+    meta: YamlDocument | None
+    body: str
+    body_first_line: int
+
+
+def split_markdown_file(text: str, path: str) -> tuple[SplitFile, list[ContentError]]:
+    """Separate `---` front matter from the Markdown body."""
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        return SplitFile(None, text, 1), [ContentError(
+            path, 1, "front matter", "the file does not start with front matter",
+            "put a line '---', the fields (title: ..., summary: ...), and another '---' at the top")]
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            meta_text = "\n".join(lines[1:index])
+            document, errors = parse_yaml(meta_text, path, offset=1)
+            if document is not None and not isinstance(document.data, dict):
+                errors.append(ContentError(path, 2, "front matter", "the front matter is not a list of fields",
+                                           "write one 'field: value' per line between the two '---' lines"))
+                document = None
+            body = "\n".join(lines[index + 1:])
+            return SplitFile(document, body, index + 2), errors
+    return SplitFile(None, "", len(lines)), [ContentError(
+        path, 1, "front matter", "the front matter has no closing '---' line",
+        "add a line with just '---' after the last field")]

@@ -1,0 +1,212 @@
+"""Schemas of the content: what each front-matter field and resource field may hold.
+
+Every field carries an example; the error messages use it to say what to write instead.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+import phonenumbers
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl
+from pydantic_core import PydanticCustomError
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ICD10_RE = re.compile(r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$")
+US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ "
+    "NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI".split())
+SHORT_CODES = frozenset({"211", "311", "511", "711", "811", "911", "988"})
+
+
+def problem(text: str, fix: str) -> PydanticCustomError:
+    """A validation error whose message says what is wrong and what to write instead."""
+    return PydanticCustomError("content", "{problem}", {"problem": text, "fix": fix})
+
+
+def _slug(value: str) -> str:
+    if not SLUG_RE.match(value):
+        suggestion = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
+        raise problem(f"'{value}' is not a slug", f"use lower-case letters, digits and hyphens, like '{suggestion}'")
+    return value
+
+
+def _not_future(value: dt.date) -> dt.date:
+    if value > dt.date.today():
+        raise problem(f"{value.isoformat()} is in the future", "write the date it actually happened, YYYY-MM-DD")
+    return value
+
+
+def _https(value: HttpUrl) -> HttpUrl:
+    if value.scheme != "https":
+        raise problem(f"'{value}' is not a secure web address", "use the https:// address of the page")
+    return value
+
+
+def _icd10(value: str) -> str:
+    value = str(value).strip().upper()
+    if not ICD10_RE.match(value):
+        raise problem(f"'{value}' is not an ICD-10-CM code", "write a code like E11, I10 or J44.9")
+    return value
+
+
+def _rxnorm(value: str | int) -> str:
+    value = str(value).strip()
+    if not value.isdigit():
+        raise problem(f"'{value}' is not an RxNorm code", "write the RxNorm ingredient code in quotes, like \"6809\"")
+    return value
+
+
+def _phone(value: str | int) -> str:
+    """Normalize a US phone number to 1-800-662-4357 style; keep N11 and 988 short codes."""
+    raw = str(value).strip()
+    digits = re.sub(r"\D", "", raw)
+    if digits in SHORT_CODES:
+        return digits
+    try:
+        number = phonenumbers.parse(raw, "US")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or number.country_code != 1 or not phonenumbers.is_valid_number(number):
+        raise problem(f"'{raw}' is not a US phone number",
+                      "write 10 digits with the area code, like \"1-800-662-4357\" or \"(951) 555-0142\"")
+    national = str(number.national_number)
+    if national[0] == "8" and national[1] == national[2]:  # toll-free: 800, 833, 844 ... 888
+        return f"1-{national[0:3]}-{national[3:6]}-{national[6:]}"
+    return f"({national[0:3]}) {national[3:6]}-{national[6:]}"
+
+
+Slug = Annotated[str, AfterValidator(_slug)]
+PastDate = Annotated[dt.date, AfterValidator(_not_future)]
+SecureUrl = Annotated[HttpUrl, AfterValidator(_https)]
+Icd10 = Annotated[str, BeforeValidator(_icd10)]
+RxNorm = Annotated[str, BeforeValidator(_rxnorm)]
+PhoneNumber = Annotated[str, BeforeValidator(_phone)]
+Text = Annotated[str, Field(min_length=1)]
+LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$", examples=["en", "es", "zh"])]
+
+
+class Strict(BaseModel):
+    """Unknown fields are errors: a typo must not silently drop information."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Source(Strict):
+    title: Text = Field(examples=['"High Blood Pressure (MedlinePlus)"'])
+    url: SecureUrl = Field(examples=["https://medlineplus.gov/highbloodpressure.html"])
+
+
+class ReadabilityException(Strict):
+    """A reviewed decision to let one page stay above the reading-level limit."""
+
+    reason: Text = Field(examples=['"Drug names raise the score; sentences are already short."'])
+    reviewed_by: Text = Field(examples=['"Dana Lee, RN"'])
+    reviewed_on: PastDate = Field(examples=["2026-11-20"])
+
+
+class PageMeta(Strict):
+    """Front matter shared by condition guides and medication sheets."""
+
+    title: Text = Field(examples=['"High blood pressure"'])
+    summary: Text = Field(examples=['"High blood pressure can hurt your heart. This guide shows how to lower it."'])
+    also_called: list[Text] = Field(default_factory=list, examples=["[high blood pressure, hypertension]"])
+    last_reviewed: PastDate = Field(examples=["2026-11-20"])
+    reviewed_by: str | None = Field(default=None, examples=['"Dana Lee, RN"'])
+    sources: list[Source] = Field(min_length=1, examples=["\n  - title: ...\n    url: https://medlineplus.gov/..."])
+    related_conditions: list[Slug] = Field(default_factory=list, examples=["[heart-failure]"])
+    related_resources: list[Slug] = Field(default_factory=list, examples=["[needymeds]"])
+    keywords: list[Text] = Field(default_factory=list, examples=["[pressure, bp]"])
+    teach_back: list[Text] = Field(min_length=3, max_length=5, examples=["\n  - What will you do if ...?"])
+    readability_exception: ReadabilityException | None = None
+
+
+class ConditionMeta(PageMeta):
+    icd10: list[Icd10] = Field(min_length=1, examples=["[I10]"])
+    related_medications: list[Slug] = Field(default_factory=list, examples=["[lisinopril, amlodipine]"])
+
+
+class MedicationMeta(PageMeta):
+    generic_name: Text = Field(examples=["lisinopril"])
+    brand_names: list[Text] = Field(default_factory=list, examples=["[Prinivil, Zestril]"])
+    rxnorm: RxNorm | None = Field(default=None, examples=['"29046"'])
+    drug_class: Text = Field(examples=['"ACE inhibitor (blood pressure medicine)"'])
+    treats: list[Slug] = Field(default_factory=list, examples=["[high-blood-pressure]"])
+
+
+class Organization(Strict):
+    name: Text = Field(examples=['"Riverside Food Bank"'])
+    website: SecureUrl | None = Field(default=None, examples=["https://www.example.org"])
+
+
+class Phone(Strict):
+    number: PhoneNumber = Field(examples=['"1-800-662-4357"'])
+    type: Literal["voice", "text", "tty", "fax"] = "voice"
+    description: str | None = None
+    languages: list[LanguageCode] = Field(default_factory=list)
+
+
+def _zip(value: str | int) -> str:
+    value = str(value).strip()
+    if not re.fullmatch(r"\d{5}(-\d{4})?", value):
+        raise problem(f"'{value}' is not a US ZIP code", 'write 5 digits in quotes, like "92501"')
+    return value
+
+
+def _state(value: str) -> str:
+    value = str(value).strip().upper()
+    if value not in US_STATES:
+        raise problem(f"'{value}' is not a US state", "write the two-letter postal code, like CA or NY")
+    return value
+
+
+ZipCode = Annotated[str, BeforeValidator(_zip)]
+State = Annotated[str, BeforeValidator(_state)]
+
+
+class Address(Strict):
+    street: Text = Field(examples=['"123 Main St"'])
+    city: Text = Field(examples=["Riverside"])
+    state: State = Field(examples=["CA"])
+    zip: ZipCode = Field(examples=['"92501"'])
+
+
+class ServiceArea(Strict):
+    national: bool = False
+    description: str | None = None
+    states: list[State] = Field(default_factory=list)
+    counties: list[Text] = Field(default_factory=list)
+    zip_codes: list[ZipCode] = Field(default_factory=list)
+
+
+class Resource(Strict):
+    """A community resource: who runs it, what it offers, how to reach it."""
+
+    name: Text = Field(examples=['"Riverside Food Bank"'])
+    organization: Organization | None = None
+    description: Text = Field(examples=['"Free groceries once a week for families in need."'])
+    categories: list[Slug] = Field(min_length=1, examples=["[food]"])
+    eligibility: str | None = Field(default=None, examples=['"Anyone who lives in Riverside County."'])
+    cost: Literal["free", "low-cost", "sliding-scale", "fees"] = Field(examples=["free"])
+    fees: str | None = None
+    application_process: str | None = Field(default=None, examples=['"Call to make an appointment."'])
+    phones: list[Phone] = Field(default_factory=list)
+    website: SecureUrl | None = Field(default=None, examples=["https://www.example.org"])
+    service_area: ServiceArea | None = None
+    address: Address | None = None
+    hours: str | None = Field(default=None, examples=['"Monday to Friday, 9 am to 5 pm"'])
+    languages: list[LanguageCode] = Field(default_factory=list, examples=["[en, es]"])
+    last_verified: PastDate = Field(examples=["2026-11-20"])
+    verified_by: str | None = Field(default=None, examples=['"Dana Lee, community health worker"'])
+    example: bool = False
+
+
+class Category(Strict):
+    id: Slug
+    name: Text
+    description: Text
+
+
+class Taxonomy(Strict):
+    categories: list[Category] = Field(min_length=1)

@@ -1,0 +1,64 @@
+"""The sections each kind of page must have, and their headings in each language.
+
+Sections are found by heading text, so writers write ordinary Markdown headings. A new
+language adds its headings here (keyed by the same section ids).
+"""
+from __future__ import annotations
+
+# (section id, required) in the order they must appear.
+CONDITION_SECTIONS = [
+    ("what-it-is", True),
+    ("what-you-can-do", True),
+    ("your-medicines", True),
+    ("when-to-get-help", True),
+    ("questions", True),
+]
+MEDICATION_SECTIONS = [
+    ("what-it-is-for", True),
+    ("how-to-take-it", True),
+    ("common-side-effects", True),
+    ("serious-side-effects", True),
+    ("what-to-avoid", True),
+    ("when-to-get-help", True),
+    ("questions", False),
+]
+SECTIONS = {"condition": CONDITION_SECTIONS, "medication": MEDICATION_SECTIONS}
+
+# The section that holds the reader's actions, for the PEMAT "actionability" items.
+ACTION_SECTION = {"condition": "what-you-can-do", "medication": "how-to-take-it"}
+
+HEADINGS = {
+    "en": {
+        "what-it-is": "What it is",
+        "what-you-can-do": "What you can do",
+        "your-medicines": "Your medicines",
+        "when-to-get-help": "When to get help",
+        "questions": "Questions to ask your care team",
+        "what-it-is-for": "What it is for",
+        "how-to-take-it": "How to take it",
+        "common-side-effects": "Common side effects",
+        "serious-side-effects": "Serious side effects",
+        "what-to-avoid": "What to avoid",
+        # subsections of "when-to-get-help"
+        "emergency": "Call 911 if",
+        "clinic": "Call your clinic if",
+    },
+}
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().strip().rstrip(":.").split())
+
+
+def section_id(heading: str, lang: str) -> str | None:
+    """The section id a heading stands for in `lang`, or None for a writer's own section."""
+    wanted = _norm(heading)
+    for key, text in HEADINGS.get(lang, HEADINGS["en"]).items():
+        if _norm(text) == wanted:
+            return key
+    return None
+
+
+def heading(key: str, lang: str) -> str:
+    """The heading a writer should use for section `key` in `lang`."""
+    return HEADINGS.get(lang, HEADINGS["en"]).get(key) or HEADINGS["en"][key]

@@ -1,0 +1,43 @@
+"""Reports on the content library, as text for a terminal or Markdown for a pull request."""
+from __future__ import annotations
+
+from portal.content import Library
+
+
+def _table(headers: list[str], rows: list[list[str]], fmt: str) -> str:
+    if fmt == "markdown":
+        lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+        lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+        return "\n".join(lines)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def readability_report(library: Library, fmt: str = "text") -> str:
+    """Grade, words, PEMAT results, long sentences and unexplained terms of each English page."""
+    pages = sorted((p for p in library.all_pages() if p.plain_language), key=lambda p: p.path)
+    rows, details = [], []
+    for page in pages:
+        result = page.plain_language
+        passed = sum(item.passed for item in result.pemat)
+        exception = page.meta.readability_exception
+        rows.append([page.path, f"{result.grade:.1f}", str(result.words), f"{passed}/{len(result.pemat)}",
+                     str(len(result.long_sentences)), ", ".join(result.undefined_terms) or "-",
+                     f"yes: {exception.reason} ({exception.reviewed_by})" if exception else "-"])
+        notes = [f"  PEMAT not met: {item.name}: {item.detail}" for item in result.pemat_failed]
+        notes += [f"  long sentence: {sentence}" for sentence in result.long_sentences]
+        notes += [f"  explain where first used: {term}" for term in result.undefined_terms]
+        if notes:
+            details.append(page.path + "\n" + "\n".join(notes))
+    grades = [p.plain_language.grade for p in pages]
+    title = "Readability (Flesch-Kincaid grade: at most 8, aim for 6)"
+    summary = (f"{len(pages)} pages; median grade {sorted(grades)[len(grades) // 2]:.1f}; "
+               f"highest {max(grades):.1f}" if grades else "no English pages")
+    table = _table(["page", "grade", "words", "PEMAT", "long sentences", "unexplained terms", "exception"], rows, fmt)
+    heading = f"## {title}" if fmt == "markdown" else title
+    parts = [heading, summary, "", table]
+    if details:
+        parts += ["", "Details:" if fmt == "text" else "### Details", ""]
+        parts += ["```\n" + "\n\n".join(details) + "\n```"] if fmt == "markdown" else ["\n\n".join(details)]
+    return "\n".join(parts)

@@ -1,0 +1,165 @@
+"""The public site: static-friendly GET pages that read the content library, nothing else."""
+from __future__ import annotations
+
+import re
+
+from babel import Locale
+from flask import Blueprint, abort, current_app, render_template, url_for
+from flask_babel import format_date
+from markupsafe import Markup
+from werkzeug.routing import BaseConverter
+
+from portal.content import Library
+from portal.content.library import SOURCE_LANGUAGE
+
+site = Blueprint("site", __name__, template_folder="templates", static_folder="static",
+                 static_url_path="/static")
+_CONTENT_LINK = re.compile(r'href="(condition|medication|resource):([a-z0-9-]+)"')
+ENDPOINT_OF = {"condition": "site.condition", "medication": "site.medication", "resource": "site.resource"}
+
+
+class LanguageConverter(BaseConverter):
+    """Matches only the site's configured language codes, so /xx/ is a 404."""
+
+    def to_python(self, value: str) -> str:
+        if value not in current_app.config["PORTAL_LANGUAGES"]:
+            from werkzeug.routing import ValidationError
+
+            raise ValidationError()
+        return value
+
+
+@site.record_once
+def _register_converter(state) -> None:
+    state.app.url_map.converters["lang"] = LanguageConverter
+
+
+def library() -> Library:
+    return current_app.extensions["portal.library"]
+
+
+def language_name(code: str, in_lang: str | None = None) -> str:
+    """A language's name, in its own language by default ('Español')."""
+    locale = Locale.parse(code.replace("-", "_"))
+    name = locale.get_display_name(in_lang or code) or code
+    return name[:1].upper() + name[1:]
+
+
+@site.app_template_filter("content_html")
+def content_html(html: str, lang: str) -> Markup:
+    """Point content cross-links (condition:slug) at the page in the reader's language."""
+    def link(match: re.Match) -> str:
+        return f'href="{url_for(ENDPOINT_OF[match.group(1)], lang=lang, slug=match.group(2))}"'
+    return Markup(_CONTENT_LINK.sub(link, html))
+
+
+@site.app_context_processor
+def _globals() -> dict:
+    return {"library": library(), "language_name": language_name, "format_date": format_date,
+            "languages": current_app.config["PORTAL_LANGUAGES"], "config": current_app.config}
+
+
+@site.route("/")
+def choose_language():
+    return render_template("site/choose_language.html")
+
+
+@site.route("/<lang:lang>/")
+def home(lang):
+    return render_template("site/home.html", lang=lang)
+
+
+@site.route("/<lang:lang>/conditions/")
+def conditions(lang):
+    pages = [library().page("condition", slug, lang) for slug in library().conditions]
+    return render_template("site/conditions.html", lang=lang, pages=sorted(pages, key=lambda p: p.title.casefold()))
+
+
+@site.route("/<lang:lang>/conditions/<slug>/")
+def condition(lang, slug):
+    page = library().page("condition", slug, lang) or abort(404)
+    return render_template("site/guide.html", lang=lang, page=page)
+
+
+@site.route("/<lang:lang>/medications/")
+def medications(lang):
+    pages = sorted((library().page("medication", slug, lang) for slug in library().medications),
+                   key=lambda p: p.meta.generic_name.casefold())
+    brands = sorted(((brand, page) for page in pages for brand in page.meta.brand_names),
+                    key=lambda item: item[0].casefold())
+    return render_template("site/medications.html", lang=lang, pages=pages, brands=brands)
+
+
+@site.route("/<lang:lang>/medications/<slug>/")
+def medication(lang, slug):
+    page = library().page("medication", slug, lang) or abort(404)
+    return render_template("site/guide.html", lang=lang, page=page)
+
+
+@site.route("/<lang:lang>/resources/")
+def resources(lang):
+    return render_template("site/resources.html", lang=lang)
+
+
+@site.route("/<lang:lang>/resources/<slug>/")
+def resource(lang, slug):
+    entry = library().resources.get(slug) or abort(404)
+    return render_template("site/resource.html", lang=lang, entry=entry, resource=entry.data)
+
+
+@site.route("/<lang:lang>/about/")
+def about(lang):
+    return render_template("site/about.html", lang=lang)
+
+
+@site.route("/404.html")
+def not_found_page():
+    """The page static hosts serve for a missing URL (frozen with status 200)."""
+    return render_template("site/404.html", lang=SOURCE_LANGUAGE)
+
+
+@site.app_errorhandler(404)
+def not_found(error):
+    return render_template("site/404.html", lang=SOURCE_LANGUAGE), 404
+
+
+@site.route("/sitemap.xml")
+def sitemap():
+    base = current_app.config["PORTAL_BASE_URL"]
+    host = re.match(r"https?://[^/]+", base)
+    prefix = host.group(0) if host else ""
+    urls = [prefix + url for url in public_urls(external=False)]
+    xml = render_template("site/sitemap.xml", urls=urls)
+    return current_app.response_class(xml, mimetype="application/xml")
+
+
+@site.route("/robots.txt")
+def robots():
+    base = current_app.config["PORTAL_BASE_URL"]
+    lines = ["User-agent: *", "Allow: /"]
+    if base.startswith("http"):
+        lines.append(f"Sitemap: {base.rstrip('/')}/sitemap.xml")
+    return current_app.response_class("\n".join(lines) + "\n", mimetype="text/plain")
+
+
+def public_urls(external: bool = False) -> list[str]:
+    """Every page of the site, for the sitemap (the freezer finds the same pages by crawling)."""
+    lib, urls = library(), []
+    for lang in current_app.config["PORTAL_LANGUAGES"]:
+        for endpoint in ("home", "conditions", "medications", "resources", "about"):
+            urls.append(url_for(f"site.{endpoint}", lang=lang, _external=external))
+        for kind, items in (("condition", lib.conditions), ("medication", lib.medications),
+                            ("resource", lib.resources)):
+            urls += [url_for(ENDPOINT_OF[kind], lang=lang, slug=slug, _external=external) for slug in items]
+    return urls
+
+
+@site.app_template_filter("tel_href")
+def tel_href(number: str, kind: str = "voice") -> str:
+    """A tap-to-call (or tap-to-text) link target: tel:+18006624357, tel:988, sms:988."""
+    digits = re.sub(r"\D", "", number)
+    if len(digits) == 10:
+        digits = "+1" + digits
+    elif len(digits) == 11 and digits.startswith("1"):
+        digits = "+" + digits
+    return f"{'sms' if kind == 'text' else 'tel'}:{digits}"
