@@ -8,6 +8,16 @@ import yaml
 from portal.content.errors import ContentError
 
 
+class ContentLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so the schema (not PyYAML) judges them."""
+
+
+ContentLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 @dataclass
 class YamlDocument:
     """Parsed YAML plus the line (1-based, in the whole file) of every key and list item."""
@@ -40,8 +50,8 @@ def _walk(node, path: tuple, lines: dict, offset: int) -> None:
 def parse_yaml(text: str, path: str, offset: int = 0) -> tuple[YamlDocument | None, list[ContentError]]:
     """Parse YAML text that starts `offset` lines into the file at `path`."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=ContentLoader)
+        data = yaml.load(text, Loader=ContentLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = (mark.line + 1 + offset) if mark else offset + 1

@@ -323,6 +323,7 @@ class _Loader:
             self.errors += errors
             if document is None:
                 continue
+            self.check_categories(rel, document)
             try:
                 resource = Resource.model_validate(document.data if document.data is not None else {})
             except ValidationError as exc:
@@ -336,15 +337,30 @@ class _Loader:
             names.setdefault(key, rel)
             self.library.resources[slug] = ResourceEntry(slug, rel, resource)
 
+    def check_categories(self, rel: str, document: YamlDocument) -> None:
+        """Categories must exist in the taxonomy; checked even when other fields are wrong."""
+        taxonomy = self.library.taxonomy
+        raw = document.data.get("categories") if isinstance(document.data, dict) else None
+        if taxonomy is None or not isinstance(raw, list):
+            return
+        known = sorted(c.id for c in taxonomy.categories)
+        for index, category in enumerate(raw):
+            if category not in known:
+                close = difflib.get_close_matches(str(category), known, n=1)
+                self.error(rel, document.line_of(("categories", index)), f"categories[{index + 1}]",
+                           f"'{category}' is not a category in content/taxonomy.yaml",
+                           f"did you mean '{close[0]}'?" if close else "use one of: " + ", ".join(known))
+
     def check_links(self) -> None:
         """Every slug a page names must exist; a slug names one page across all kinds."""
         lib = self.library
         known = {"condition": lib.conditions, "medication": lib.medications, "resource": lib.resources}
         owners: dict[str, str] = {}
         for kind, items in known.items():
-            for slug in items:
+            for slug, item in items.items():
                 if slug in owners:
-                    self.error(f"content/{KIND_DIRS.get(kind, 'resources')}/{slug}", 1, "slug",
+                    path = item.path if kind == "resource" else next(iter(item.values())).path
+                    self.error(path, 1, "slug",
                                f"'{slug}' is also the slug of a {owners[slug]}",
                                "give each page its own slug; care records name topics by slug")
                 owners.setdefault(slug, kind)
@@ -360,17 +376,6 @@ class _Loader:
             for link in page.links:
                 if link.slug not in known[link.kind]:
                     self.unknown(page.path, link.line, "body link", link.kind, link.slug)
-        categories = {c.id for c in lib.taxonomy.categories} if lib.taxonomy else set()
-        for entry in lib.resources.values():
-            document = self.meta_lines[entry.path]
-            for index, category in enumerate(entry.data.categories):
-                if lib.taxonomy and category not in categories:
-                    close = difflib.get_close_matches(category, sorted(categories), n=1)
-                    self.error(entry.path, document.line_of(("categories", index)), f"categories[{index + 1}]",
-                               f"'{category}' is not a category in content/taxonomy.yaml",
-                               f"did you mean '{close[0]}'?" if close else
-                               "use one of: " + ", ".join(sorted(categories)))
-
     def unknown(self, path: str, line: int, field: str, kind: str, slug: str) -> None:
         items = {"condition": self.library.conditions, "medication": self.library.medications,
                  "resource": self.library.resources}[kind]

@@ -1,0 +1,36 @@
+# The two commands a fresh machine needs:
+#   make serve   install, build the site into build/, and serve the portal at http://127.0.0.1:5000/
+#   make test    install everything the tests need (Chromium from Debian included) and run every test
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 5000
+
+.PHONY: serve test install install-test chromium build check
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+install: $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+
+install-test: $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e ".[test]"
+
+# Browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+check: install
+	$(VENV)/bin/portal check
+
+build: install
+	$(PY) build.py
+
+serve: build
+	$(VENV)/bin/portal serve --port $(PORT)
+
+test: install-test chromium
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(PY) -m pytest
