@@ -2,15 +2,21 @@
 from __future__ import annotations
 
 import shutil
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from urllib.request import urlopen
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from portal import create_app
+from portal.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent
+STARTER = ROOT / "content"
 
 
 @pytest.fixture
@@ -35,3 +41,31 @@ def client(app):
 @pytest.fixture
 def runner():
     return CliRunner()
+
+
+def fetch(url: str) -> str:
+    with urlopen(url) as response:
+        return response.read().decode()
+
+
+@pytest.fixture(scope="session")
+def starter_site(tmp_path_factory) -> Path:
+    """The starter library built under the sub-path /sub/, as a clinic would host it."""
+    output = tmp_path_factory.mktemp("site") / "sub"
+    result = CliRunner().invoke(main, ["build", "--content", str(STARTER), "--output", str(output),
+                                       "--base-url", "/sub/"])
+    assert result.exit_code == 0, result.output
+    return output
+
+
+
+@pytest.fixture(scope="session")
+def site_server(starter_site):
+    """An HTTP server for the folder above the built site, so the site lives at /sub/."""
+    handler = partial(SimpleHTTPRequestHandler, directory=str(starter_site.parent))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

@@ -18,6 +18,10 @@ _UNSAFE = [
      "remove it; link to the page instead of embedding it"),
     (re.compile(r"<[^>]*\son[a-z]+\s*=", re.I), "an HTML event attribute (on...=) is not allowed",
      "remove the attribute; pages cannot run code"),
+    # Dosing stays general: a written dose can be wrong for the reader. Lab values (70 mg/dL) are fine.
+    (re.compile(r"\b\d[\d.,]*\s*(mg|mcg|milligrams?|micrograms?|units?|ml|milliliters?|tablets?|pills?|"
+                r"capsules?|puffs?)\b(?!\s*/\s*dl)", re.I),
+     "a dose amount is written", "keep dosing general: 'Take it as your doctor told you.'"),
 ]
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "h3", "h4", "table", "thead", "tbody", "tr",
                 "th", "td", "br", "hr", "blockquote", "code", "abbr", "dfn", "span", "sup", "sub"}

@@ -1,0 +1,98 @@
+"""The static build: every page of the starter library, links checked, failures leave the old site."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from urllib.request import urlopen
+
+import pytest
+
+from portal.cli import main
+from portal.content import load_library
+from portal.sitecheck import check_site
+from conftest import STARTER, fetch
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_every_starter_page_is_built(starter_site):
+    library = load_library(STARTER)
+    assert len(library.conditions) >= 12 and len(library.medications) >= 15 and len(library.resources) >= 25
+    expected = ["index.html", "404.html", "sitemap.xml", "robots.txt", ".nojekyll", "static/site.css",
+                "static/print.js", "en/index.html", "en/about/index.html", "en/conditions/index.html",
+                "en/medications/index.html", "en/resources/index.html"]
+    expected += [f"en/conditions/{slug}/index.html" for slug in library.conditions]
+    expected += [f"en/medications/{slug}/index.html" for slug in library.medications]
+    expected += [f"en/resources/{slug}/index.html" for slug in library.resources]
+    missing = [path for path in expected if not (starter_site / path).is_file()]
+    assert not missing
+    assert check_site(starter_site, "/sub/") == []
+
+
+def test_sub_path_links_work_over_http(site_server):
+    """The site built for /sub/ works when a plain web server hosts it at /sub/."""
+    home = fetch(site_server + "/sub/en/")
+    assert 'href="/sub/en/conditions/type-2-diabetes/"' in home
+    for path in ("/sub/en/conditions/type-2-diabetes/", "/sub/static/site.css", "/sub/en/medications/metformin/",
+                 "/sub/en/resources/988-lifeline/"):
+        with urlopen(site_server + path) as response:
+            assert response.status == 200
+    guide = fetch(site_server + "/sub/en/conditions/type-2-diabetes/")
+    assert 'href="/sub/en/medications/metformin/"' in guide and 'href="/sub/static/site.css"' in guide
+
+
+def test_guide_page_weight_is_under_30_kb(starter_site):
+    """A guide page with its CSS and JS stays small enough for a cheap phone on a slow network."""
+    for guide in ("en/conditions/heart-failure/index.html", "en/medications/insulin/index.html"):
+        total = sum((starter_site / p).stat().st_size for p in (guide, "static/site.css", "static/print.js"))
+        assert total <= 30 * 1024, f"{guide}: {total} bytes"
+
+
+def test_failed_build_leaves_the_previous_site(content_dir, runner, tmp_path):
+    output = tmp_path / "site"
+    assert runner.invoke(main, ["build", "--content", str(content_dir), "--output", str(output)]).exit_code == 0
+    before = tree_digest(output)
+    (content_dir / "conditions" / "heart-failure" / "en.md").write_text("no front matter here")
+    result = runner.invoke(main, ["build", "--content", str(content_dir), "--output", str(output)])
+    assert result.exit_code == 1
+    assert "heart-failure/en.md:1: front matter: the file does not start with front matter" in result.output
+    assert f"Build failed: the site in {output} was not changed." in result.output
+    assert tree_digest(output) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]  # no staging folder left
+
+
+def test_broken_internal_link_fails_the_build_naming_page_and_target(content_dir, runner, tmp_path):
+    output = tmp_path / "site"
+    guide = content_dir / "conditions" / "heart-failure" / "en.md"
+    guide.write_text(guide.read_text().replace("Weigh yourself each morning.",
+                                               "Weigh yourself each morning. See [the chart](/en/weight-chart/)."))
+    result = runner.invoke(main, ["build", "--content", str(content_dir), "--output", str(output)])
+    assert result.exit_code == 1
+    assert ("  en/conditions/heart-failure/index.html: broken link /en/weight-chart/ "
+            "(no file en/weight-chart/index.html)") in result.output.splitlines()
+    assert not output.exists()
+
+
+def test_site_check_finds_missing_anchor_and_third_party_load(tmp_path):
+    (tmp_path / "index.html").write_text(
+        '<a href="/page.html#nowhere">x</a><script src="https://cdn.example/x.js"></script>'
+        '<a href="https://medlineplus.gov/">ok</a><a href="/page.html#here">ok</a>')
+    (tmp_path / "page.html").write_text('<h2 id="here">Here</h2>')
+    assert check_site(tmp_path, "/") == [
+        "index.html: link /page.html#nowhere names #nowhere, which is not on that page",
+        "index.html: loads https://cdn.example/x.js from another site (serve it from the site itself)",
+    ]
+
+
+def test_starter_library_cites_public_domain_sources_and_911():
+    """Every page cites a US government source and tells the reader when to call 911."""
+    library = load_library(STARTER)
+    for page in library.all_pages():
+        hosts = {source.url.host for source in page.meta.sources}
+        assert any(h.endswith((".gov", "nih.gov")) for h in hosts), page.path
+        help_section = page.section("when-to-get-help")
+        emergency = next(p for p in help_section.parts if p.key == "emergency")
+        assert "911" in emergency.title and "<li>" in emergency.html, page.path

@@ -1,0 +1,55 @@
+"""Settings are declared once, checked together at start-up, and all documented."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+
+from portal.cli import main
+from portal.config import SETTINGS, StartupError, load_settings
+
+README = (Path(__file__).parent.parent / "README.md").read_text()
+
+
+def test_defaults_load():
+    values = load_settings({}, environ={})
+    assert values["PORTAL_LANGUAGES"] == ("en",) and values["PORTAL_BASE_URL"] == "/"
+
+
+def test_environment_is_read():
+    values = load_settings({}, environ={"PORTAL_BASE_URL": "/clinic-portal", "PORTAL_LANGUAGES": "en, es"})
+    assert values["PORTAL_BASE_URL"] == "/clinic-portal/" and values["PORTAL_LANGUAGES"] == ("en", "es")
+
+
+def test_every_bad_setting_is_reported_at_once():
+    with pytest.raises(StartupError) as caught:
+        load_settings({"PORTAL_LANGUAGES": "es en", "PORTAL_BASE_URL": "not a url", "PORTAL_COLOUR": "red"},
+                      environ={})
+    message = str(caught.value)
+    assert "PORTAL_LANGUAGES: English ('en') must come first" in message
+    assert "PORTAL_BASE_URL: 'not a url' is not a base URL" in message
+    assert "PORTAL_COLOUR: not a setting" in message
+
+
+@pytest.mark.parametrize("setting", [s.name for s in SETTINGS])
+def test_every_setting_is_documented(setting):
+    assert f"`{setting}`" in README
+
+
+def _commands(group: click.Group, prefix: str = "portal"):
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from _commands(command, f"{prefix} {name}")
+        else:
+            yield f"{prefix} {name}", command
+
+
+@pytest.mark.parametrize("name, command", list(_commands(main)))
+def test_every_command_and_option_is_documented(name, command):
+    assert f"`{name}" in README, f"{name} is not in the README"
+    for param in command.params:
+        for option in param.opts:
+            if option.startswith("--"):
+                assert re.search(rf"{re.escape(option)}\b", README), f"{name} {option} is not in the README"

@@ -1,0 +1,153 @@
+"""The public pages, checked as parsed HTML: structure, landmarks, cross-links, safety boxes."""
+from __future__ import annotations
+
+from xml.etree import ElementTree
+
+import pytest
+from bs4 import BeautifulSoup
+
+from portal.content.body import render_markdown
+
+
+def soup_of(client, url, status=200) -> BeautifulSoup:
+    response = client.get(url)
+    assert response.status_code == status, url
+    return BeautifulSoup(response.data, "html.parser")
+
+
+PAGES = ["/en/", "/en/conditions/", "/en/conditions/high-blood-pressure/", "/en/medications/",
+         "/en/medications/lisinopril/", "/en/resources/", "/en/resources/crisis-line/", "/en/about/", "/404.html"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_has_accessible_structure(client, url):
+    soup = soup_of(client, url)
+    assert soup.html["lang"] == "en" and soup.html["dir"] == "ltr"
+    assert len(soup.find_all("h1")) == 1
+    assert soup.find("main", id="main") and soup.find("header") and soup.find("footer") and soup.find("nav")
+    skip = soup.find("a", class_="skip-link")
+    assert skip["href"] == "#main"
+    assert soup.title.string.endswith("| Care Guide Portal")
+    assert not soup.find("script", src=lambda s: s and not s.startswith("/static/"))
+    assert soup.find("link", rel="stylesheet")["href"] == "/static/site.css"
+
+
+def test_condition_page_shows_the_guide(client):
+    soup = soup_of(client, "/en/conditions/high-blood-pressure/")
+    assert soup.h1.get_text() == "High blood pressure"
+    assert soup.find("p", class_="also").get_text() == "Also called: hypertension, pressure"
+    sections = [h.get_text() for h in soup.find_all("h2")]
+    assert sections[:5] == ["What it is", "What you can do", "Your medicines", "When to get help",
+                            "Questions to ask your care team"]
+    box = soup.find("section", class_="get-help")
+    emergency, clinic = box.find("div", class_="help-emergency"), box.find("div", class_="help-clinic")
+    assert "Call 911 if" in emergency.h3.get_text()
+    assert [li.get_text() for li in emergency.find_all("li")] == [
+        "You have chest pain.", "You cannot talk or move one side of your body."]
+    assert clinic.h3.get_text() == "Call your clinic if"
+    phone = clinic.find("p", class_="clinic-phone")
+    assert phone.a["href"] == "tel:+19515550100" and "Riverside Clinic" in phone.get_text()
+    teach_back = soup.find("section", class_="teach-back")
+    assert len(teach_back.find_all("li")) == 3
+    # The body's medication:lisinopril link points at the medication page.
+    body_link = soup.find("section", attrs={"aria-labelledby": "s-your-medicines"}).a
+    assert body_link["href"] == "/en/medications/lisinopril/" and body_link.get_text() == "lisinopril"
+    related = soup.find("section", class_="related")
+    assert {a["href"] for a in related.find_all("a")} >= {
+        "/en/medications/lisinopril/", "/en/conditions/heart-failure/", "/en/resources/crisis-line/"}
+    footer = soup.find("footer", class_="guide-footer")
+    assert footer.time["datetime"] == "2026-11-01" and footer.time.get_text() == "November 1, 2026"
+    assert footer.find("ul", class_="sources").a["href"] == "https://medlineplus.gov/highbloodpressure.html"
+    assert "ICD-10-CM codes: I10" in footer.get_text()
+    assert soup.find("button", attrs={"data-print": True}).has_attr("hidden")
+    assert soup.find("script", src="/static/print.js")
+    assert "print-only" in soup.find("p", class_="print-info")["class"]
+
+
+def test_medication_page_shows_names_and_uses(client):
+    soup = soup_of(client, "/en/medications/lisinopril/")
+    facts = {div.dt.get_text(): div.dd for div in soup.find("dl", class_="facts").find_all("div")}
+    assert facts["Common name"].get_text() == "lisinopril"
+    assert facts["Brand names"].get_text() == "Zestril, Prinivil"
+    assert facts["Used for"].a["href"] == "/en/conditions/high-blood-pressure/"
+    assert "RxNorm code: 29046" in soup.find("footer", class_="guide-footer").get_text()
+    ordered = soup.find("section", attrs={"aria-labelledby": "s-how-to-take-it"}).find("ol")
+    assert len(ordered.find_all("li")) == 2
+
+
+def test_medications_index_finds_brand_names(client):
+    soup = soup_of(client, "/en/medications/")
+    brands = [li.get_text(" ", strip=True) for li in soup.find("ul", class_="brand-list").find_all("li")]
+    assert brands == ["Prinivil: Lisinopril", "Zestril: Lisinopril"]
+
+
+def test_resource_pages(client):
+    soup = soup_of(client, "/en/resources/example-pantry/")
+    assert soup.find("p", class_="example-label")
+    call = soup.find("section", class_="contact").a
+    assert call["href"] == "tel:+19515550142" and call.get_text() == "(951) 555-0142"
+    facts = {div.dt.get_text(): div.dd for div in soup.find("dl", class_="facts").find_all("div")}
+    assert facts["Address"].address.get_text(" ", strip=True) == "100 Sample Street Riverside, CA 92501"
+    assert facts["Address"].a["href"].startswith("https://www.openstreetmap.org/search?query=100%20Sample%20Street")
+    assert facts["Cost"].get_text() == "Free"
+    crisis = soup_of(client, "/en/resources/crisis-line/")
+    facts = {div.dt.get_text(): div.dd.get_text() for div in crisis.find("dl", class_="facts").find_all("div")}
+    assert facts["Languages"] == "English, Spanish"
+    assert facts["Where they help"].strip() == "Anywhere in the United States"
+    index = soup_of(client, "/en/resources/")
+    groups = {s.h2.get_text(): [a.get_text() for a in s.find_all("a")] for s in index.find_all("section")}
+    assert groups == {"Food": ["Example: Riverside Food Pantry", "(951) 555-0142"],
+                      "Mental health": ["988 Suicide & Crisis Lifeline", "988"]}
+
+
+def test_home_offers_three_ways_in(client):
+    soup = soup_of(client, "/en/")
+    headings = [h.get_text() for h in soup.find_all("h2")]
+    assert headings == ["Find a health condition", "Find a medicine", "Find help in your community"]
+    need = soup.find("section", attrs={"aria-labelledby": "by-need"})
+    assert [a["href"] for a in need.find_all("a")] == ["/en/resources/#food", "/en/resources/#mental-health"]
+
+
+def test_unknown_pages_are_404_with_a_way_back(client):
+    for url in ("/en/conditions/nope/", "/xx/", "/en/resources/nope/"):
+        soup = soup_of(client, url, status=404)
+        assert soup.h1.get_text() == "Page not found"
+        assert soup.find("a", href="/en/conditions/")
+
+
+def test_sitemap_and_robots(client):
+    response = client.get("/sitemap.xml")
+    assert response.mimetype == "application/xml"
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    locs = [loc.text for loc in ElementTree.fromstring(response.data).iter(namespace + "loc")]
+    assert "/en/conditions/heart-failure/" in locs and "/en/resources/crisis-line/" in locs
+    assert len(locs) == 5 + 2 + 1 + 2
+    assert client.get("/robots.txt").data.decode() == "User-agent: *\nAllow: /\n"
+
+
+def test_full_base_url_makes_sitemap_absolute(content_dir):
+    from portal import create_app
+
+    app = create_app({"PORTAL_CONTENT_DIR": str(content_dir), "PORTAL_BASE_URL": "https://clinic.example/portal"})
+    client = app.test_client()
+    assert "Sitemap: https://clinic.example/portal/sitemap.xml" in client.get("/robots.txt").data.decode()
+    assert "<loc>https://clinic.example/en/</loc>" in client.get("/sitemap.xml").data.decode()
+
+
+@pytest.mark.parametrize("markdown, forbidden", [
+    ("<script>alert(1)</script>", "<script"),
+    ("[x](javascript:alert(1))", "javascript:"),
+    ('<a href="#" onclick="steal()">x</a>', "onclick"),
+    ('<iframe src="https://evil.example"></iframe>', "<iframe"),
+    ('<img src="https://tracker.example/p.gif">', "<img"),
+])
+def test_markdown_is_sanitized(markdown, forbidden):
+    assert forbidden not in render_markdown(markdown)
+
+
+def test_markdown_keeps_safe_formatting():
+    html = render_markdown("**Bold** and [MedlinePlus](https://medlineplus.gov/) and [x](condition:asthma)\n\n- one")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.strong.get_text() == "Bold"
+    assert [a["href"] for a in soup.find_all("a")] == ["https://medlineplus.gov/", "condition:asthma"]
+    assert soup.li.get_text() == "one"
