@@ -1,0 +1,42 @@
+"""The portal command as a contributor meets it: reports, and clear stops on bad content."""
+from __future__ import annotations
+
+from portal.cli import main
+
+
+def test_readability_report_as_markdown(content_dir, runner):
+    result = runner.invoke(main, ["report", "readability", str(content_dir), "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "## Readability (Flesch-Kincaid grade: at most 8, aim for 6)"
+    assert lines[1].startswith("3 pages; median grade ")
+    assert "| page | grade | words | PEMAT | long sentences | unexplained terms | exception |" in lines
+    rows = [line for line in lines if line.startswith("| content/")]
+    assert len(rows) == 3 and all("| 6/6 |" in row for row in rows)
+
+
+def test_readability_report_lists_long_sentences_and_unexplained_terms(content_dir, runner):
+    guide = content_dir / "conditions" / "heart-failure" / "en.md"
+    guide.write_text(guide.read_text().replace(
+        "You may feel tired or short of breath.",
+        "You may feel tired or short of breath when you walk up the stairs or carry the shopping home from "
+        "the store on a hot day. Edema can show up in your legs."))
+    result = runner.invoke(main, ["report", "readability", str(content_dir)])
+    assert result.exit_code == 0, result.output
+    assert ("  long sentence: You may feel tired or short of breath when you walk up the stairs or carry the "
+            "shopping home from the store on a hot day.") in result.output.splitlines()
+    assert "  explain where first used: edema" in result.output.splitlines()
+
+
+def test_serve_stops_with_the_error_list_on_bad_content(content_dir, runner):
+    (content_dir / "resources" / "crisis-line.yaml").write_text("name: x\n")
+    result = runner.invoke(main, ["serve", "--content", str(content_dir)])
+    assert result.exit_code == 1
+    assert "crisis-line.yaml:1: description: is required but missing" in result.output
+
+
+def test_bad_setting_stops_every_command_with_the_fix(runner, monkeypatch):
+    monkeypatch.setenv("PORTAL_LANGUAGES", "es")
+    result = runner.invoke(main, ["check"])
+    assert result.exit_code == 1
+    assert "PORTAL_LANGUAGES: English ('en') must come first: it is the source language" in result.output
