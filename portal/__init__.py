@@ -15,7 +15,8 @@ def create_app(settings: dict | None = None, library: Library | None = None) -> 
     app.config.update(values)
     app.config.update({k: v for k, v in (settings or {}).items() if not k.startswith("PORTAL_")})
     if library is None:
-        library = load_library(app.config["PORTAL_CONTENT_DIR"], app.config["PORTAL_LANGUAGES"])
+        library = load_library(app.config["PORTAL_CONTENT_DIR"], app.config["PORTAL_LANGUAGES"],
+                               app.config["PORTAL_CACHE_DIR"])
     app.extensions["portal.library"] = library
 
     Babel(app, locale_selector=lambda: (request.view_args or {}).get("lang", "en"))

@@ -38,7 +38,7 @@ class BuildResult:
 
 def load(settings: dict) -> Library:
     """Step 1: read and validate every content file (raises ContentErrors)."""
-    return load_library(settings["PORTAL_CONTENT_DIR"], settings["PORTAL_LANGUAGES"])
+    return load_library(settings["PORTAL_CONTENT_DIR"], settings["PORTAL_LANGUAGES"], settings["PORTAL_CACHE_DIR"])
 
 
 def make_site(library: Library, settings: dict) -> Flask:

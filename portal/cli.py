@@ -36,7 +36,7 @@ def check(content_dir: str | None, fmt: str) -> None:
     """Validate every content file in CONTENT_DIR (default ./content) and list every problem."""
     settings = _settings(PORTAL_CONTENT_DIR=content_dir)
     try:
-        library = load_library(settings["PORTAL_CONTENT_DIR"], settings["PORTAL_LANGUAGES"])
+        library = load_library(settings["PORTAL_CONTENT_DIR"], settings["PORTAL_LANGUAGES"], settings["PORTAL_CACHE_DIR"])
     except ContentErrors as exc:
         _print_errors(exc, fmt)
         sys.exit(1)
@@ -61,7 +61,7 @@ def readability(content_dir: str | None, fmt: str) -> None:
 
     settings = _settings(PORTAL_CONTENT_DIR=content_dir)
     try:
-        library = load_library(settings["PORTAL_CONTENT_DIR"], settings["PORTAL_LANGUAGES"])
+        library = load_library(settings["PORTAL_CONTENT_DIR"], settings["PORTAL_LANGUAGES"], settings["PORTAL_CACHE_DIR"])
     except ContentErrors as exc:
         _print_errors(exc, "text")
         sys.exit(1)

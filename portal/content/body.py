@@ -23,7 +23,7 @@ _UNSAFE = [
                 r"capsules?|puffs?)\b(?!\s*/\s*dl)", re.I),
      "a dose amount is written", "keep dosing general: 'Take it as your doctor told you.'"),
 ]
-ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "h3", "h4", "table", "thead", "tbody", "tr",
+ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "h2", "h3", "h4", "table", "thead", "tbody", "tr",
                 "th", "td", "br", "hr", "blockquote", "code", "abbr", "dfn", "span", "sup", "sub"}
 URL_SCHEMES = {"http", "https", "mailto", "tel", *LINK_KINDS}
 
@@ -47,7 +47,6 @@ class Section:
     line: int
     known: bool
     parts: list[Part] = field(default_factory=list)
-    markdown: str = ""
 
     @property
     def html(self) -> str:
@@ -84,22 +83,32 @@ def _slugify(text: str) -> str:
     return re.sub(r"[^\w]+", "-", text.casefold()).strip("-") or "section"
 
 
-def _split(lines: list[tuple[int, str]], marker: str) -> list[tuple[str | None, int, list[tuple[int, str]]]]:
-    """Split numbered lines at headings that start with `marker` ('## ' or '### ')."""
-    chunks: list[tuple[str | None, int, list]] = [(None, lines[0][0] if lines else 0, [])]
-    fenced = False
+def _headings(lines: list[tuple[int, str]]) -> list[tuple[int, int]]:
+    """(level, line number) of each ## and ### heading in the source, outside code fences."""
+    found, fenced = [], False
     for number, line in lines:
         if line.lstrip().startswith("```"):
             fenced = not fenced
-        if not fenced and line.startswith(marker):
-            chunks.append((line[len(marker):].strip().strip("#").strip(), number, []))
-        else:
-            chunks[-1][2].append((number, line))
-    return chunks
+        elif not fenced and re.match(r"#{2,3} ", line):
+            found.append((2 if line.startswith("## ") else 3, number))
+    return found
+
+
+_HTML_HEADING = re.compile(r"<h([23])>(.*?)</h\1>\n?", re.S)
+
+
+def _text(html: str) -> str:
+    from html import unescape
+
+    return unescape(re.sub(r"<[^>]+>", "", html)).strip()
 
 
 def parse_body(text: str, first_line: int, lang: str) -> Body:
-    """Split a Markdown body into rendered sections and collect its links and unsafe HTML."""
+    """Split a Markdown body into rendered sections and collect its links and unsafe HTML.
+
+    The body is rendered once and the HTML is cut at its h2/h3 headings; line numbers come
+    from the same headings in the source.
+    """
     numbered = [(first_line + i, line) for i, line in enumerate(text.splitlines())]
     links, unsafe = [], []
     for number, line in numbered:
@@ -108,20 +117,24 @@ def parse_body(text: str, first_line: int, lang: str) -> Body:
         for pattern, message, fix in _UNSAFE:
             if pattern.search(line):
                 unsafe.append((number, message, fix))
-    sections = []
-    for title, line, chunk in _split(numbered, "## "):
-        if title is None and not "".join(l for _, l in chunk).strip():
-            continue
-        key = section_id(title, lang) if title else "intro"
-        section = Section(key=key or _slugify(title), title=title or "", line=line, known=key is not None,
-                          markdown="\n".join(l for _, l in chunk))
-        for part_title, part_line, part_chunk in _split(chunk, "### "):
-            source = "\n".join(l for _, l in part_chunk)
-            if part_title is None and not source.strip():
-                continue
-            part_key = (section_id(part_title, lang) or _slugify(part_title)) if part_title else "intro"
-            if part_title and "911" in part_title:
-                part_key = "emergency"
-            section.parts.append(Part(part_key, part_title or "", render_markdown(source), part_line))
-        sections.append(section)
+    html = render_markdown(text)
+    source_headings = _headings(numbered)
+    pieces = _HTML_HEADING.split(html)  # [before, level, title, after, level, title, after, ...]
+    html_headings = [(int(pieces[i]), pieces[i + 1]) for i in range(1, len(pieces), 3)]
+    aligned = [level for level, _ in source_headings] == [level for level, _ in html_headings]
+    sections: list[Section] = []
+    if pieces[0].strip():
+        sections.append(Section("intro", "", first_line, False, [Part("intro", "", pieces[0], first_line)]))
+    for index, i in enumerate(range(1, len(pieces), 3)):
+        level, title, after = int(pieces[i]), _text(pieces[i + 1]), pieces[i + 2]
+        line = source_headings[index][1] if aligned else first_line
+        if level == 2 or not sections:
+            key = section_id(title, lang)
+            section = Section(key=key or _slugify(title), title=title, line=line, known=key is not None)
+            sections.append(section)
+            if after.strip():
+                section.parts.append(Part("intro", "", after, line))
+        else:
+            part_key = "emergency" if "911" in title else (section_id(title, lang) or _slugify(title))
+            sections[-1].parts.append(Part(part_key, title, after, line))
     return Body(sections, links, unsafe)

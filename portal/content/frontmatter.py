@@ -8,8 +8,8 @@ import yaml
 from portal.content.errors import ContentError
 
 
-class ContentLoader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text, so the schema (not PyYAML) judges them."""
+class ContentLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe loader (libyaml when present) that leaves dates as text, so the schema judges them."""
 
 
 ContentLoader.yaml_implicit_resolvers = {
@@ -50,8 +50,12 @@ def _walk(node, path: tuple, lines: dict, offset: int) -> None:
 def parse_yaml(text: str, path: str, offset: int = 0) -> tuple[YamlDocument | None, list[ContentError]]:
     """Parse YAML text that starts `offset` lines into the file at `path`."""
     try:
-        node = yaml.compose(text, Loader=ContentLoader)
-        data = yaml.load(text, Loader=ContentLoader)
+        loader = ContentLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = (mark.line + 1 + offset) if mark else offset + 1

@@ -8,42 +8,16 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from portal.content.body import Section, parse_body
+from portal.content.cache import ContentCache, read_pages
 from portal.content.errors import ContentError, ContentErrors
-from portal.content.frontmatter import YamlDocument, parse_yaml, split_markdown_file
-from portal.content.models import SLUG_RE, ConditionMeta, MedicationMeta, Resource, Taxonomy
-from portal.content.plain_language import PlainLanguage, review
-from portal.content.sections import SECTIONS, heading
+from portal.content.frontmatter import YamlDocument, parse_yaml
+from portal.content.models import SLUG_RE, Resource, Taxonomy
+from portal.content.pages import SOURCE_LANGUAGE, Page
+from portal.content.schema_errors import schema_errors
 
-SOURCE_LANGUAGE = "en"
 KIND_DIRS = {"condition": "conditions", "medication": "medications"}
-META_MODELS = {"condition": ConditionMeta, "medication": MedicationMeta}
-
-
-@dataclass
-class Page:
-    """A condition guide or medication sheet in one language."""
-
-    kind: str  # "condition" or "medication"
-    slug: str
-    lang: str
-    path: str
-    meta: ConditionMeta | MedicationMeta
-    sections: list[Section]
-    plain_language: PlainLanguage | None = None
-
-    @property
-    def title(self) -> str:
-        return self.meta.title
-
-    @property
-    def summary(self) -> str:
-        return self.meta.summary
-
-    def section(self, key: str) -> Section | None:
-        return next((s for s in self.sections if s.key == key), None)
 
 
 @dataclass
@@ -94,65 +68,12 @@ class Library:
                       if condition_slug in versions[SOURCE_LANGUAGE].meta.treats)
 
 
-def _pydantic_errors(exc: ValidationError, document: YamlDocument, path: str, model: type[BaseModel]):
-    """Turn pydantic's errors into ContentErrors that say what to write instead."""
-    for error in exc.errors():
-        loc = error["loc"]
-        field_name = ".".join(str(p) if isinstance(p, str) else f"[{p + 1}]" for p in loc).replace(".[", "[")
-        kind, ctx = error["type"], error.get("ctx") or {}
-        top = model.model_fields.get(str(loc[0])) if loc else None
-        example = (top.examples or [None])[0] if top and len(loc) == 1 else None
-        if kind == "content":
-            problem, fix = ctx["problem"], ctx["fix"]
-        elif kind == "missing":
-            problem = "is required but missing"
-            fix = f"add '{loc[-1]}: {example}'" if example else f"add '{loc[-1]}'"
-        elif kind == "extra_forbidden":
-            known = list(model.model_fields) if len(loc) == 1 else []
-            close = difflib.get_close_matches(str(loc[-1]), known, n=1)
-            problem = "is not a known field"
-            fix = f"did you mean '{close[0]}'?" if close else "remove it, or check its spelling and indentation"
-        elif kind.startswith("date"):
-            problem = f"'{error.get('input')}' is not a date"
-            fix = "write the date as YYYY-MM-DD, for example 2026-11-20"
-        elif kind.startswith("url"):
-            problem = f"'{error.get('input')}' is not a web address"
-            fix = "write the full address, starting with https://"
-        elif kind in ("too_short", "too_long"):
-            got = len(error.get("input") or [])
-            low, high = ctx.get("min_length"), ctx.get("max_length")
-            problem = f"has {got} item(s)"
-            if str(loc[0]) == "teach_back":
-                fix = "write 3 to 5 teach-back questions"
-            elif kind == "too_short":
-                fix = f"give at least {low}" + (f", for example {example}" if example else "")
-            else:
-                fix = f"give at most {high}"
-        elif kind == "literal_error":
-            problem = f"'{error.get('input')}' is not allowed here"
-            fix = f"use one of: {ctx.get('expected')}"
-        elif kind == "list_type":
-            problem = "should be a list"
-            fix = f"write a list like {example}" if example else "write a list: [a, b], or one '- item' per line"
-        elif kind in ("string_type", "string_too_short"):
-            problem = "should be some text" if kind == "string_type" else "is empty"
-            fix = f"write text, like {example}" if example else "write the text, in quotes if it has a ':'"
-        elif kind == "string_pattern_mismatch":
-            problem = f"'{error.get('input')}' is not in the expected form"
-            fix = f"write it like {top.examples[0] if top and top.examples else ctx.get('pattern')}"
-        elif kind == "model_type" or kind == "dict_type":
-            problem = "should be a group of fields"
-            fix = "write the fields indented under it, one 'name: value' per line"
-        else:
-            problem, fix = error["msg"], "see docs/content-format.md for what this field holds"
-        yield ContentError(path, document.line_of(loc), field_name or "front matter", problem, fix)
-
-
 class _Loader:
     """Collects every error while reading a content tree."""
 
-    def __init__(self, root: Path, languages: tuple[str, ...]):
+    def __init__(self, root: Path, languages: tuple[str, ...], cache: ContentCache):
         self.root = root
+        self.cache = cache
         self.languages = languages
         self.errors: list[ContentError] = []
         self.library = Library(root=root)
@@ -173,8 +94,14 @@ class _Loader:
                        "give the folder that holds conditions/, medications/ and resources/")
             return self.library
         self.load_taxonomy()
-        for kind in ("condition", "medication"):
-            self.load_pages(kind)
+        tasks = [task for kind in ("condition", "medication") for task in self.page_files(kind)]
+        for task, result in zip(tasks, read_pages(tasks, self.cache)):
+            self.errors += result.errors
+            self.library.warnings += result.warnings
+            if result.document is not None:
+                self.meta_lines[task[4]] = result.document
+            if result.page is not None:
+                self.library.pages_of(task[0]).setdefault(task[1], {})[task[2]] = result.page
         self.load_resources()
         self.check_links()
         return self.library
@@ -193,7 +120,7 @@ class _Loader:
         try:
             self.library.taxonomy = Taxonomy.model_validate(document.data)
         except ValidationError as exc:
-            self.errors += _pydantic_errors(exc, document, rel, Taxonomy)
+            self.errors += schema_errors(exc, document, rel, Taxonomy)
             return
         seen: set[str] = set()
         for index, category in enumerate(self.library.taxonomy.categories):
@@ -202,12 +129,14 @@ class _Loader:
                            f"category '{category.id}' is listed twice", "give each category its own id")
             seen.add(category.id)
 
-    def load_pages(self, kind: str) -> None:
+    def page_files(self, kind: str) -> list[tuple]:
+        """(kind, slug, lang, file, rel) of every page file; misplaced files are errors."""
         folder = self.root / KIND_DIRS[kind]
         if not folder.is_dir():
             self.error(self.rel(folder), 1, KIND_DIRS[kind], "the folder is missing",
                        f"create {self.rel(folder)}/ with one folder per {kind}")
-            return
+            return []
+        tasks = []
         for entry in sorted(folder.iterdir()):
             if entry.name.startswith((".", "_")):
                 continue
@@ -220,82 +149,16 @@ class _Loader:
                 self.error(rel, 1, "slug", f"'{entry.name}' is not a valid slug",
                            "rename the folder with lower-case letters, digits and hyphens only")
                 continue
-            versions: dict[str, Page] = {}
             for file in sorted(entry.iterdir()):
-                lang = file.stem
-                if file.suffix != ".md" or lang not in self.languages:
+                if file.suffix != ".md" or file.stem not in self.languages:
                     self.error(self.rel(file), 1, "file", f"'{file.name}' is not a language file",
                                f"name it after a configured language: {', '.join(l + '.md' for l in self.languages)}")
                     continue
-                page = self.load_page(kind, entry.name, lang, file)
-                if page is not None:
-                    versions[lang] = page
+                tasks.append((kind, entry.name, file.stem, file, self.rel(file)))
             if not (entry / f"{SOURCE_LANGUAGE}.md").exists():
                 self.error(rel, 1, "file", "the English page is missing",
                            f"add {rel}/{SOURCE_LANGUAGE}.md; translations are made from it")
-            if versions:
-                self.library.pages_of(kind)[entry.name] = versions
-
-    def load_page(self, kind: str, slug: str, lang: str, file: Path) -> Page | None:
-        rel = self.rel(file)
-        split, errors = split_markdown_file(file.read_text(encoding="utf-8"), rel)
-        self.errors += errors
-        body = parse_body(split.body, split.body_first_line, lang)
-        for line, problem, fix in body.unsafe:
-            self.error(rel, line, "body", problem, fix)
-        self.check_sections(kind, lang, rel, body.sections, split.body_first_line)
-        meta = None
-        if split.meta is not None:
-            model = META_MODELS[kind]
-            try:
-                meta = model.model_validate(split.meta.data)
-            except ValidationError as exc:
-                self.errors += _pydantic_errors(exc, split.meta, rel, model)
-            self.meta_lines[rel] = split.meta
-        if meta is None:
-            return None
-        page = Page(kind, slug, lang, rel, meta, body.sections)
-        page.links = body.links  # checked once every slug is known
-        if lang == SOURCE_LANGUAGE:
-            names = (meta.generic_name, *meta.brand_names) if kind == "medication" else ()
-            page.plain_language = review(kind, meta.summary, body.sections, names, split.body_first_line)
-            self.check_plain_language(page)
-        return page
-
-    def check_sections(self, kind: str, lang: str, rel: str, sections: list[Section], first_line: int) -> None:
-        found = [s.key for s in sections if s.known]
-        for key, required in SECTIONS[kind]:
-            if required and key not in found:
-                self.error(rel, first_line, "body", f"the section '## {heading(key, lang)}' is missing",
-                           f"add a '## {heading(key, lang)}' heading with its text")
-        order = [key for key, _ in SECTIONS[kind] if key in found]
-        if [k for k in found if k in order] != order:
-            wrong = next(s for s, k in zip([s for s in sections if s.known], order) if s.key != k)
-            self.error(rel, wrong.line, "body", f"the section '## {wrong.title}' is out of order",
-                       "put the sections in this order: " + ", ".join(heading(k, lang) for k in order))
-        help_section = next((s for s in sections if s.key == "when-to-get-help"), None)
-        if help_section is not None:
-            for part_key in ("emergency", "clinic"):
-                if not any(p.key == part_key for p in help_section.parts):
-                    self.error(rel, help_section.line, "body",
-                               f"'{help_section.title}' has no '### {heading(part_key, lang)}' list",
-                               f"add '### {heading(part_key, lang)}' with a bulleted list under it")
-
-    def check_plain_language(self, page: Page) -> None:
-        result = page.plain_language
-        excepted = page.meta.readability_exception is not None
-        problems = []
-        if result.grade > 8:
-            problems.append((1, "readability", f"reading grade is {result.grade} (Flesch-Kincaid); at most 8 is allowed",
-                             "use shorter sentences and shorter words, aim for grade 6; "
-                             "run 'portal report readability' to see the long sentences"))
-        for item in result.pemat_failed:
-            problems.append((item.line, "plain language", f"PEMAT '{item.name}' not met: {item.detail}", item.fix))
-        for line, field, problem, fix in problems:
-            target = self.library.warnings if excepted else self.errors
-            target.append(ContentError(page.path, line, field, problem,
-                                       fix if not excepted else "allowed by the page's readability_exception",
-                                       "warning" if excepted else "error"))
+        return tasks
 
     def load_resources(self) -> None:
         folder = self.root / "resources"
@@ -327,7 +190,7 @@ class _Loader:
             try:
                 resource = Resource.model_validate(document.data if document.data is not None else {})
             except ValidationError as exc:
-                self.errors += _pydantic_errors(exc, document, rel, Resource)
+                self.errors += schema_errors(exc, document, rel, Resource)
                 continue
             self.meta_lines[rel] = document
             key = resource.name.casefold()
@@ -385,9 +248,13 @@ class _Loader:
                    f"use the folder or file name of an existing {kind}, or add that {kind} first")
 
 
-def load_library(root: str | Path, languages: tuple[str, ...] = (SOURCE_LANGUAGE,)) -> Library:
-    """Load and validate a content tree; raise ContentErrors listing every problem found."""
-    loader = _Loader(Path(root), tuple(languages))
+def load_library(root: str | Path, languages: tuple[str, ...] = (SOURCE_LANGUAGE,),
+                 cache_dir: str | Path | None = None) -> Library:
+    """Load and validate a content tree; raise ContentErrors listing every problem found.
+
+    With `cache_dir`, pages whose files did not change since the last load are not parsed again.
+    """
+    loader = _Loader(Path(root), tuple(languages), ContentCache(cache_dir))
     library = loader.load()
     if loader.errors:
         exc = ContentErrors(loader.errors)

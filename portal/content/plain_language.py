@@ -55,8 +55,10 @@ class PlainLanguage:
 
 def review(kind: str, summary: str, sections, names: tuple[str, ...], first_line: int) -> PlainLanguage:
     """Measure a page from its summary and rendered sections (see portal.content.body)."""
-    html = "".join(s.html for s in sections)
-    prose = readability.prose_of(f"<p>{summary}</p>" + html, names)
+    section_prose = [readability.prose_of(s.html) for s in sections]
+    prose = readability.prose_of(f"<p>{summary}</p>", names) + " " + " ".join(section_prose)
+    if names:
+        prose = readability.without_names(prose, names)
     words = len(prose.split())
     result = PlainLanguage(grade=readability.grade_of(prose), words=words,
                            long_sentences=readability.long_sentences(prose))
@@ -77,11 +79,12 @@ def review(kind: str, summary: str, sections, names: tuple[str, ...], first_line
         vague[0].line if vague else first_line,
         f"use a heading of at most {MAX_HEADING_WORDS} words that says what the section tells the reader"))
 
-    long = [s for s in sections if len(readability.prose_of(s.html).split()) > readability.LONG_SECTION_WORDS]
+    sizes = [(s, len(text.split())) for s, text in zip(sections, section_prose)]
+    long = [(s, words) for s, words in sizes if words > readability.LONG_SECTION_WORDS]
     result.pemat.append(PematItem(
         "short sections", not long,
-        ", ".join(f"'{s.title}' has {len(readability.prose_of(s.html).split())} words" for s in long) or "all short",
-        long[0].line if long else first_line,
+        ", ".join(f"'{s.title}' has {words} words" for s, words in long) or "all short",
+        long[0][0].line if long else first_line,
         f"split sections longer than {readability.LONG_SECTION_WORDS} words or cut what the reader does not need"))
 
     you = len(re.findall(r"\byou(r|rs|rself)?\b", prose, re.I))
@@ -90,7 +93,7 @@ def review(kind: str, summary: str, sections, names: tuple[str, ...], first_line
         "talk to the reader: 'Take your pills' rather than 'Patients should take their pills'"))
 
     action = next((s for s in sections if s.key == ACTION_SECTION[kind]), None)
-    action_text = readability.prose_of(action.html) if action else ""
+    action_text = section_prose[sections.index(action)] if action else ""
     result.pemat.append(PematItem(
         "at least one concrete action", bool(action_text.strip()),
         f"section '{action.title}'" if action else "no action section", action.line if action else first_line,

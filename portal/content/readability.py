@@ -70,11 +70,16 @@ def prose_of(html: str, names: tuple[str, ...] = ()) -> str:
         if text[-1] not in ".!?:;":
             text += "."
         units.append(text)
-    prose = " ".join(units)
-    for name in sorted(names, key=len, reverse=True):
-        if name:
-            prose = re.sub(rf"\b{re.escape(name)}\b", "it", prose, flags=re.IGNORECASE)
-    return prose
+    return without_names(" ".join(units), names)
+
+
+def without_names(prose: str, names: tuple[str, ...]) -> str:
+    """Replace the medicine's own names by 'it' (see the module docstring)."""
+    names = [n for n in sorted(names, key=len, reverse=True) if n]
+    if not names:
+        return prose
+    pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
+    return pattern.sub("it", prose)
 
 
 def sentences_of(prose: str) -> list[str]:

@@ -1,0 +1,85 @@
+"""Read page files once per change: results cached on disk by content hash, misses read in parallel.
+
+A cache entry is keyed by the file's bytes, where it lives, and a fingerprint of the code and
+libraries that read it, so changing either reads the file again. Results with errors are not
+cached (some depend on today's date), so a broken file is always read afresh.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+from importlib.metadata import version
+from multiprocessing import get_context
+from pathlib import Path
+
+from portal.content.pages import PageRead, read_page
+
+PARALLEL_THRESHOLD = 64  # fewer misses than this are read in-process: workers cost more to start
+
+
+@cache
+def code_fingerprint() -> str:
+    """Hash of the content layer's own files and the versions of the libraries it renders with."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")) + sorted(Path(__file__).parent.glob("*.txt")):
+        digest.update(path.name.encode() + path.read_bytes())
+    for package in ("markdown", "nh3", "pydantic", "textstat", "PyYAML"):
+        digest.update(f"{package}={version(package)}".encode())
+    return digest.hexdigest()
+
+
+class ContentCache:
+    """Pickled PageRead results in a folder, one file per key; a missing folder means no cache."""
+
+    def __init__(self, folder: str | Path | None):
+        self.folder = Path(folder) if folder else None
+
+    def key(self, task: tuple, data: bytes) -> str:
+        kind, slug, lang, _file, rel = task
+        return hashlib.sha256(f"{code_fingerprint()}|{kind}|{slug}|{lang}|{rel}|".encode() + data).hexdigest()
+
+    def get(self, key: str) -> PageRead | None:
+        if self.folder is None:
+            return None
+        try:
+            with open(self.folder / key[:2] / key, "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+            return None
+
+    def put(self, key: str, result: PageRead) -> None:
+        if self.folder is None or result.errors:
+            return
+        target = self.folder / key[:2] / key
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        temporary.replace(target)  # readers never see half a file
+
+
+def _read(task: tuple) -> PageRead:
+    return read_page(*task)
+
+
+def read_pages(tasks: list[tuple], cache: ContentCache, workers: int | None = None) -> list[PageRead]:
+    """Read every (kind, slug, lang, file, rel) task, from the cache where its bytes are unchanged."""
+    results: list[PageRead | None] = [None] * len(tasks)
+    misses: list[tuple[int, str]] = []
+    for index, task in enumerate(tasks):
+        key = cache.key(task, Path(task[3]).read_bytes())
+        results[index] = cache.get(key)
+        if results[index] is None:
+            misses.append((index, key))
+    workers = workers or os.cpu_count() or 1
+    if workers > 1 and len(misses) >= PARALLEL_THRESHOLD:
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            fresh = list(pool.map(_read, [tasks[i] for i, _ in misses], chunksize=16))
+    else:
+        fresh = [_read(tasks[i]) for i, _ in misses]
+    for (index, key), result in zip(misses, fresh):
+        results[index] = result
+        cache.put(key, result)
+    return results

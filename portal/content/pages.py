@@ -1,0 +1,122 @@
+"""Read one condition guide or medication sheet file into a Page, with every error it has.
+
+`read_page` is a pure function of the file's bytes, so its result can be cached by content
+hash and computed in worker processes (see portal.content.cache).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from portal.content.body import Link, Section, parse_body
+from portal.content.errors import ContentError
+from portal.content.frontmatter import YamlDocument, split_markdown_file
+from portal.content.models import ConditionMeta, MedicationMeta
+from portal.content.plain_language import PlainLanguage, review
+from portal.content.schema_errors import schema_errors
+from portal.content.sections import SECTIONS, heading
+
+SOURCE_LANGUAGE = "en"
+META_MODELS = {"condition": ConditionMeta, "medication": MedicationMeta}
+
+
+@dataclass
+class Page:
+    """A condition guide or medication sheet in one language."""
+
+    kind: str  # "condition" or "medication"
+    slug: str
+    lang: str
+    path: str
+    meta: ConditionMeta | MedicationMeta
+    sections: list[Section]
+    links: list[Link] = field(default_factory=list)
+    plain_language: PlainLanguage | None = None
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def summary(self) -> str:
+        return self.meta.summary
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+
+@dataclass
+class PageRead:
+    """What reading one file gave: the page (if its front matter is valid) and its problems."""
+
+    page: Page | None
+    errors: list[ContentError]
+    warnings: list[ContentError]
+    document: YamlDocument | None
+
+
+def read_page(kind: str, slug: str, lang: str, file: Path, rel: str) -> PageRead:
+    """Parse, validate and render one page file."""
+    split, errors = split_markdown_file(file.read_text(encoding="utf-8"), rel)
+    warnings: list[ContentError] = []
+    body = parse_body(split.body, split.body_first_line, lang)
+    errors += [ContentError(rel, line, "body", problem, fix) for line, problem, fix in body.unsafe]
+    errors += section_errors(kind, lang, rel, body.sections, split.body_first_line)
+    meta = None
+    if split.meta is not None:
+        model = META_MODELS[kind]
+        try:
+            meta = model.model_validate(split.meta.data)
+        except ValidationError as exc:
+            errors += schema_errors(exc, split.meta, rel, model)
+    if meta is None:
+        return PageRead(None, errors, warnings, split.meta)
+    page = Page(kind, slug, lang, rel, meta, body.sections, body.links)
+    if lang == SOURCE_LANGUAGE:
+        names = (meta.generic_name, *meta.brand_names) if kind == "medication" else ()
+        page.plain_language = review(kind, meta.summary, body.sections, names, split.body_first_line)
+        problems = plain_language_errors(page)
+        (warnings if meta.readability_exception else errors).extend(problems)
+    return PageRead(page, errors, warnings, split.meta)
+
+
+def section_errors(kind: str, lang: str, rel: str, sections: list[Section], first_line: int) -> list[ContentError]:
+    """Required sections present and in order; the help section has its 911 and clinic lists."""
+    errors = []
+    found = [s.key for s in sections if s.known]
+    for key, required in SECTIONS[kind]:
+        if required and key not in found:
+            errors.append(ContentError(rel, first_line, "body", f"the section '## {heading(key, lang)}' is missing",
+                                       f"add a '## {heading(key, lang)}' heading with its text"))
+    order = [key for key, _ in SECTIONS[kind] if key in found]
+    if [k for k in found if k in order] != order:
+        wrong = next(s for s, k in zip([s for s in sections if s.known], order) if s.key != k)
+        errors.append(ContentError(rel, wrong.line, "body", f"the section '## {wrong.title}' is out of order",
+                                   "put the sections in this order: " + ", ".join(heading(k, lang) for k in order)))
+    help_section = next((s for s in sections if s.key == "when-to-get-help"), None)
+    if help_section is not None:
+        for part_key in ("emergency", "clinic"):
+            if not any(p.key == part_key for p in help_section.parts):
+                errors.append(ContentError(rel, help_section.line, "body",
+                                           f"'{help_section.title}' has no '### {heading(part_key, lang)}' list",
+                                           f"add '### {heading(part_key, lang)}' with a bulleted list under it"))
+    return errors
+
+
+def plain_language_errors(page: Page) -> list[ContentError]:
+    """Reading grade above 8 and unmet PEMAT items; warnings instead when a reviewed exception exists."""
+    result = page.plain_language
+    excepted = page.meta.readability_exception is not None
+    problems = []
+    if result.grade > 8:
+        problems.append((1, "readability", f"reading grade is {result.grade} (Flesch-Kincaid); at most 8 is allowed",
+                         "use shorter sentences and shorter words, aim for grade 6; "
+                         "run 'portal report readability' to see the long sentences"))
+    for item in result.pemat_failed:
+        problems.append((item.line, "plain language", f"PEMAT '{item.name}' not met: {item.detail}", item.fix))
+    return [ContentError(page.path, line, field, problem,
+                         "allowed by the page's readability_exception" if excepted else fix,
+                         "warning" if excepted else "error")
+            for line, field, problem, fix in problems]
