@@ -1,6 +1,8 @@
 """Care Guide Portal: plain-language patient education and a community resource directory."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, request
 from flask_babel import Babel
 
@@ -11,7 +13,9 @@ from portal.content import Library, load_library
 def create_app(settings: dict | None = None, library: Library | None = None) -> Flask:
     """Build the portal app: check settings, load the content library, wire the blueprints."""
     values = load_settings(settings)
-    app = Flask(__name__, static_folder=None)
+    # A clinic's own templates, if any, are found before the built-in ones of the same name.
+    app = Flask(__name__, static_folder=None, template_folder=str(Path(values["PORTAL_TEMPLATES_DIR"]).resolve())
+                if values["PORTAL_TEMPLATES_DIR"] else None)
     app.config.update(values)
     app.config.update({k: v for k, v in (settings or {}).items() if not k.startswith("PORTAL_")})
     if library is None:

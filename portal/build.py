@@ -1,24 +1,34 @@
 """The static build: load content, render and freeze the site, check it, then publish it.
 
-Each step is its own function. The site is built in a temporary folder beside the output and
-swapped in only when every step succeeded, so a failed build leaves the last good site alone.
+Each step is its own function. The site is staged in a folder beside the output and swapped
+in only when every step succeeded, so a failed build leaves the last good site alone.
+
+Builds are incremental: the staging folder starts as hard links to the last build, and only
+pages whose fingerprint changed (portal.fingerprints) are rendered again, by Frozen-Flask on
+every core. A file is rewritten only when its bytes changed.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
-import sys
 import time
+import warnings
 from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask
-from flask_frozen import Freezer
+from flask_frozen import Freezer, MissingURLGeneratorWarning
 
 from portal import create_app
 from portal.content import Library, load_library
+from portal.fingerprints import metadata_fingerprint, page_fingerprint, site_fingerprint
 from portal.sitecheck import check_site
+
+EXTRA_FILES = {".nojekyll"}
 
 
 class BuildError(Exception):
@@ -32,8 +42,17 @@ class BuildError(Exception):
 @dataclass
 class BuildResult:
     output: Path
-    pages: int
+    pages: int  # pages in the site
+    rendered: int  # pages rendered by this build (the rest were unchanged)
     seconds: float
+
+
+@dataclass
+class PlannedPage:
+    endpoint: str
+    values: dict
+    fingerprint: str
+    url: str = ""  # filled in by the freezer, relative to the base URL
 
 
 def load(settings: dict) -> Library:
@@ -42,63 +61,146 @@ def load(settings: dict) -> Library:
 
 
 def make_site(library: Library, settings: dict) -> Flask:
-    """Step 2: the Flask app whose views render the pages."""
-    return create_app(settings, library=library)
-
-
-def freeze(app: Flask, destination: Path, progress=None) -> int:
-    """Step 3: write every page to `destination` with Frozen-Flask; returns the page count."""
+    """Step 2: the Flask app whose views render the pages, configured for Frozen-Flask."""
+    app = create_app(settings, library=library)
     base = app.config["PORTAL_BASE_URL"]
-    app.config.update(FREEZER_DESTINATION=str(destination), FREEZER_BASE_URL=base if base.startswith("http")
-                      else "http://localhost" + base, FREEZER_REMOVE_EXTRA_FILES=False,
-                      FREEZER_IGNORE_404_NOT_FOUND=False, FREEZER_REDIRECT_POLICY="error")
-    freezer = Freezer(app, with_static_files=True)
-    _register_generators(freezer, app)
-    count = 0
-    for count, _page in enumerate(freezer.freeze_yield(), start=1):
-        if progress and count % 100 == 0:
-            progress(f"  froze {count} pages")
-    (destination / ".nojekyll").write_text("")  # GitHub Pages: serve folders as they are
-    return count
+    app.config.update(FREEZER_BASE_URL=base if base.startswith("http") else "http://localhost" + base,
+                      FREEZER_REMOVE_EXTRA_FILES=False, FREEZER_IGNORE_404_NOT_FOUND=False,
+                      FREEZER_REDIRECT_POLICY="error")
+    return app
 
 
-def _register_generators(freezer: Freezer, app: Flask) -> None:
-    """Name every page with URL parameters, so none depends on being linked to be built."""
-    library = app.extensions["portal.library"]
-    languages = app.config["PORTAL_LANGUAGES"]
+def plan(app: Flask) -> list[PlannedPage]:
+    """Every page of the site with its fingerprint, in a stable order."""
+    library: Library = app.extensions["portal.library"]
+    site = site_fingerprint(app)
+    shared = hashlib.sha256((site + metadata_fingerprint(library)).encode()).hexdigest()
+    pages = []
+    for lang in app.config["PORTAL_LANGUAGES"]:
+        for endpoint in ("home", "conditions", "medications", "resources", "about"):
+            pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, shared))
+        for kind in ("condition", "medication"):
+            for slug in library.pages_of(kind):
+                own = page_fingerprint(library.page(kind, slug, lang))
+                pages.append(PlannedPage(f"site.{kind}", {"lang": lang, "slug": slug}, shared + own))
+        for slug in library.resources:  # resource pages show only front-matter-like data
+            pages.append(PlannedPage("site.resource", {"lang": lang, "slug": slug}, shared))
+    for endpoint in ("choose_language", "not_found_page", "sitemap", "robots"):
+        pages.append(PlannedPage(f"site.{endpoint}", {}, shared))
+    return pages
+
+
+def _freezer(app: Flask, destination: Path, pages: list[PlannedPage], static: bool) -> Freezer:
+    app.config["FREEZER_DESTINATION"] = str(destination)
+    freezer = Freezer(app, with_static_files=static, with_no_argument_rules=False, log_url_for=False)
 
     @freezer.register_generator
-    def site_pages():
-        for lang in languages:
-            for endpoint in ("home", "conditions", "medications", "resources", "about"):
-                yield f"site.{endpoint}", {"lang": lang}
-            for slug in library.conditions:
-                yield "site.condition", {"lang": lang, "slug": slug}
-            for slug in library.medications:
-                yield "site.medication", {"lang": lang, "slug": slug}
-            for slug in library.resources:
-                yield "site.resource", {"lang": lang, "slug": slug}
-        for endpoint in ("not_found_page", "sitemap", "robots"):
-            yield f"site.{endpoint}", {}
+    def planned():
+        for page in pages:
+            yield page.endpoint, page.values
+
+    return freezer
 
 
-def verify(destination: Path, base_url: str) -> None:
+_JOB: dict = {}  # set in the parent just before the workers fork
+
+
+def _freeze_share(index: int) -> None:
+    """In a worker: freeze share `index` of the changed pages (the first share also the static files)."""
+    app, destination, shares = _JOB["app"], _JOB["destination"], _JOB["shares"]
+    freezer = _freezer(app, destination, shares[index], static=index == 0)
+    with warnings.catch_warnings():  # each worker freezes only its share of the endpoints
+        warnings.simplefilter("ignore", MissingURLGeneratorWarning)
+        for _ in freezer.freeze_yield():
+            pass
+
+
+def filepath(url: str) -> str:
+    """The file a URL is frozen to, as Frozen-Flask writes it: /en/ -> en/index.html."""
+    return (url + "index.html" if url.endswith("/") else url).lstrip("/")
+
+
+def freeze(app: Flask, staging: Path, published: Path | None, previous: dict[str, str],
+           workers: int | None = None, progress=None) -> tuple[dict[str, str], list[str]]:
+    """Step 3: render into `staging` every page that changed since the build in `published`.
+
+    `previous` maps each URL to its fingerprint in that build (empty for a full build).
+    Returns the new map, and the files of the published build that no longer exist.
+    """
+    pages = plan(app)
+    urls = list(_freezer(app, staging, pages, static=False).all_urls())
+    for page, url in zip(pages, urls):
+        page.url = url
+    changed = [p for p in pages if previous.get(p.url) != p.fingerprint
+               or published is None or not (published / filepath(p.url)).is_file()]
+    workers = max(1, min(workers or os.cpu_count() or 1, len(changed) // 50 or 1))
+    shares = [changed[i::workers] for i in range(workers)]
+    if progress:
+        progress(f"  rendering {len(changed)} of {len(pages)} pages on {workers} core(s)")
+    staging.mkdir(parents=True, exist_ok=True)
+    _JOB.update(app=app, destination=staging, shares=shares)
+    try:
+        if workers == 1:
+            _freeze_share(0)
+        else:
+            with get_context("fork").Pool(workers) as pool:
+                pool.map(_freeze_share, range(workers))
+    finally:
+        _JOB.clear()
+    (staging / ".nojekyll").write_text("")  # GitHub Pages: serve folders as they are
+    current = {filepath(p.url) for p in pages}
+    static = {p.relative_to(staging).as_posix() for p in (staging / "static").rglob("*") if p.is_file()}
+    stale = sorted({filepath(url) for url in previous} - current)
+    if published is not None and (published / "static").is_dir():
+        stale += sorted(rel for p in (published / "static").rglob("*")
+                        if p.is_file() and (rel := p.relative_to(published).as_posix()) not in static)
+    return {p.url: p.fingerprint for p in pages}, stale
+
+
+def verify(layers: list[Path], base_url: str, cache_dir: str, removed: list[str] = ()) -> None:
     """Step 4: every internal link and asset resolves and nothing loads from another site."""
-    problems = check_site(destination, urlsplit(base_url).path or "/")
+    problems = check_site(layers, urlsplit(base_url).path or "/",
+                          Path(cache_dir) / "sitecheck" if cache_dir else None, set(removed))
     if problems:
         raise BuildError(f"The built site has {len(problems)} broken link(s):", problems)
 
 
-def publish(staging: Path, output: Path) -> None:
-    """Step 5: replace the published site with the new one in two renames."""
-    old = output.with_name(f".{output.name}.old-{os.getpid()}")
-    if output.exists():
-        output.rename(old)
-    staging.rename(output)
-    shutil.rmtree(old, ignore_errors=True)
+def publish(staging: Path, output: Path, incremental: bool, stale: list[str]) -> None:
+    """Step 5: put the new site in place.
+
+    A full build swaps the whole folder in two renames. An incremental build moves each
+    changed file over the old one (each move is atomic) and deletes the pages that are gone.
+    """
+    if not incremental:
+        old = output.with_name(f".{output.name}.old-{os.getpid()}")
+        if output.exists():
+            output.rename(old)
+        staging.rename(output)
+        shutil.rmtree(old, ignore_errors=True)
+        return
+    for path in sorted(staging.rglob("*")):
+        if path.is_file():
+            target = output / path.relative_to(staging)
+            if target.is_file() and target.read_bytes() == path.read_bytes():
+                continue  # unchanged bytes: keep the old file and its date (rsync, CDNs)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+    for rel in stale:
+        (output / rel).unlink(missing_ok=True)
+        parent = (output / rel).parent
+        while parent != output and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
 
 
-def build(settings: dict, output: str | Path = "build", progress=None) -> BuildResult:
+def _manifest_path(settings: dict, output: Path) -> Path | None:
+    cache = settings.get("PORTAL_CACHE_DIR")
+    if not cache:
+        return None
+    return Path(cache) / "builds" / (hashlib.sha256(str(output).encode()).hexdigest()[:16] + ".json")
+
+
+def build(settings: dict, output: str | Path = "build", progress=None, workers: int | None = None) -> BuildResult:
     """Run every step; on any failure remove the staging folder and re-raise."""
     started = time.perf_counter()
     output = Path(output).resolve()
@@ -107,10 +209,20 @@ def build(settings: dict, output: str | Path = "build", progress=None) -> BuildR
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = output.with_name(f".{output.name}.tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
+    manifest = _manifest_path(app.config, output)
+    previous = json.loads(manifest.read_text()) if manifest and manifest.is_file() and output.is_dir() else {}
+    published = output if previous else None
     try:
-        pages = freeze(app, staging, progress)
-        verify(staging, app.config["PORTAL_BASE_URL"])
-        publish(staging, output)
+        fingerprints, stale = freeze(app, staging, published, previous, workers, progress)
+        verify([staging, output] if published else [staging], app.config["PORTAL_BASE_URL"],
+               app.config["PORTAL_CACHE_DIR"], stale)
+        if manifest:
+            manifest.unlink(missing_ok=True)  # if publishing is cut short, the next build is a full one
+        rendered = sum(1 for p in staging.rglob("*.*") if p.is_file() and p.suffix in (".html", ".xml", ".txt"))
+        publish(staging, output, published is not None, stale)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(output, pages, time.perf_counter() - started)
+    if manifest:
+        manifest.parent.mkdir(parents=True, exist_ok=True)
+        manifest.write_text(json.dumps(fingerprints, sort_keys=True))
+    return BuildResult(output, len(fingerprints), rendered, time.perf_counter() - started)

@@ -91,7 +91,8 @@ def build(content_dir: str | None, output: str, base_url: str | None) -> None:
             click.echo("  " + problem, err=True)
         click.echo(f"Build failed: the site in {output} was not changed.", err=True)
         sys.exit(1)
-    click.echo(f"Built {result.pages} pages into {result.output} in {result.seconds:.1f} s.", err=True)
+    click.echo(f"Built {result.pages} pages into {result.output} in {result.seconds:.1f} s "
+               f"({result.rendered} rendered, {result.pages - result.rendered} unchanged).", err=True)
 
 
 @main.command()

@@ -66,6 +66,8 @@ SETTINGS = [
     Setting("PORTAL_CLINIC_NAME", "your clinic", "The clinic's name, used in 'call your clinic' advice."),
     Setting("PORTAL_CLINIC_PHONE", "", "The clinic's phone number, shown in every 'Call your clinic if' box.",
             _phone),
+    Setting("PORTAL_TEMPLATES_DIR", "", "Folder of templates that replace the built-in ones of the same name "
+            "(site/base.html, site/about.html, ...), for a clinic's own look and words.", lambda v: str(v).strip()),
     Setting("PORTAL_CACHE_DIR", ".portal-cache", "Folder where parsed pages are kept between runs, keyed by "
             "content hash; empty to turn the cache off.", lambda v: str(v).strip()),
     Setting("PORTAL_BASE_URL", "/", "Where the site is published: a path (/clinic-portal/) or a full URL "

@@ -151,3 +151,16 @@ def test_markdown_keeps_safe_formatting():
     assert soup.strong.get_text() == "Bold"
     assert [a["href"] for a in soup.find_all("a")] == ["https://medlineplus.gov/", "condition:asthma"]
     assert soup.li.get_text() == "one"
+
+
+def test_clinic_templates_replace_built_in_ones(content_dir, tmp_path):
+    from portal import create_app
+
+    (tmp_path / "theme" / "site").mkdir(parents=True)
+    (tmp_path / "theme" / "site" / "about.html").write_text(
+        '{% extends "site/base.html" %}{% block title %}About us{% endblock %}'
+        "{% block main %}<h1>About Riverside Clinic</h1>{% endblock %}")
+    app = create_app({"PORTAL_CONTENT_DIR": str(content_dir), "PORTAL_TEMPLATES_DIR": str(tmp_path / "theme")})
+    soup = soup_of(app.test_client(), "/en/about/")
+    assert soup.h1.get_text() == "About Riverside Clinic"
+    assert soup.find("a", class_="skip-link")  # the built-in base template still wraps it

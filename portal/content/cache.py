@@ -1,4 +1,4 @@
-"""Read page files once per change: results cached on disk by content hash, misses read in parallel.
+"""Read content files once per change: results cached on disk by content hash, misses read in parallel.
 
 A cache entry is keyed by the file's bytes, where it lives, and a fingerprint of the code and
 libraries that read it, so changing either reads the file again. Results with errors are not
@@ -15,7 +15,8 @@ from importlib.metadata import version
 from multiprocessing import get_context
 from pathlib import Path
 
-from portal.content.pages import PageRead, read_page
+from portal.content.pages import FileRead, read_page, read_resource
+from portal.content.readability import load_textstat
 
 PARALLEL_THRESHOLD = 64  # fewer misses than this are read in-process: workers cost more to start
 
@@ -32,7 +33,7 @@ def code_fingerprint() -> str:
 
 
 class ContentCache:
-    """Pickled PageRead results in a folder, one file per key; a missing folder means no cache."""
+    """Pickled FileRead results in a folder, one file per key; a missing folder means no cache."""
 
     def __init__(self, folder: str | Path | None):
         self.folder = Path(folder) if folder else None
@@ -41,7 +42,7 @@ class ContentCache:
         kind, slug, lang, _file, rel = task
         return hashlib.sha256(f"{code_fingerprint()}|{kind}|{slug}|{lang}|{rel}|".encode() + data).hexdigest()
 
-    def get(self, key: str) -> PageRead | None:
+    def get(self, key: str) -> FileRead | None:
         if self.folder is None:
             return None
         try:
@@ -50,7 +51,7 @@ class ContentCache:
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
             return None
 
-    def put(self, key: str, result: PageRead) -> None:
+    def put(self, key: str, result: FileRead) -> None:
         if self.folder is None or result.errors:
             return
         target = self.folder / key[:2] / key
@@ -60,13 +61,17 @@ class ContentCache:
         temporary.replace(target)  # readers never see half a file
 
 
-def _read(task: tuple) -> PageRead:
-    return read_page(*task)
+def _read(task: tuple) -> FileRead:
+    kind, slug, lang, file, rel = task
+    return read_resource(file, rel) if kind == "resource" else read_page(kind, slug, lang, file, rel)
 
 
-def read_pages(tasks: list[tuple], cache: ContentCache, workers: int | None = None) -> list[PageRead]:
-    """Read every (kind, slug, lang, file, rel) task, from the cache where its bytes are unchanged."""
-    results: list[PageRead | None] = [None] * len(tasks)
+def read_files(tasks: list[tuple], cache: ContentCache, workers: int | None = None) -> list[FileRead]:
+    """Read every (kind, slug, lang, file, rel) task, from the cache where its bytes are unchanged.
+
+    `kind` is condition, medication or resource (whose `lang` is empty).
+    """
+    results: list[FileRead | None] = [None] * len(tasks)
     misses: list[tuple[int, str]] = []
     for index, task in enumerate(tasks):
         key = cache.key(task, Path(task[3]).read_bytes())
@@ -75,11 +80,14 @@ def read_pages(tasks: list[tuple], cache: ContentCache, workers: int | None = No
             misses.append((index, key))
     workers = workers or os.cpu_count() or 1
     if workers > 1 and len(misses) >= PARALLEL_THRESHOLD:
+        load_textstat()  # once, before the workers fork, not once in each
         with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
             fresh = list(pool.map(_read, [tasks[i] for i, _ in misses], chunksize=16))
     else:
         fresh = [_read(tasks[i]) for i, _ in misses]
     for (index, key), result in zip(misses, fresh):
+        if result.item is not None and tasks[index][0] != "resource":
+            result.item.digest = key
         results[index] = result
         cache.put(key, result)
     return results

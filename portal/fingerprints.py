@@ -1,0 +1,57 @@
+"""What each page of the site is made from, as a hash: a page whose hash is unchanged since the
+last build has the same bytes, so the build can keep it instead of rendering it again.
+
+A detail page depends on the code and templates, the settings, its own content, and what it
+shows of other pages (their titles, names, summaries: the front matter). Index pages depend on
+everything but the page bodies. Bodies are never shown on another page, so the common edit
+(a guide's text) renders one page.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib.metadata import version
+from pathlib import Path
+
+from flask import Flask
+
+from portal.content.cache import code_fingerprint
+
+_PORTAL = Path(__file__).parent
+
+
+def _digest(*parts: str | bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def site_fingerprint(app: Flask) -> str:
+    """The code, templates, static files, libraries and settings every page is rendered with."""
+    folders = [_PORTAL] + ([Path(app.template_folder)] if app.template_folder else [])
+    files = sorted(p for folder in folders for p in folder.rglob("*")
+                   if p.is_file() and p.suffix in (".py", ".html", ".xml", ".css", ".js", ".txt"))
+    settings = json.dumps({k: v for k, v in app.config.items() if k.startswith("PORTAL_")}, sort_keys=True,
+                          default=str)
+    libraries = ",".join(f"{p}={version(p)}" for p in ("flask", "jinja2", "flask-babel", "babel", "frozen-flask"))
+    return _digest(code_fingerprint(), settings, libraries,
+                   *(str(p).encode() + p.read_bytes() for p in files))
+
+
+def metadata_fingerprint(library) -> str:
+    """Everything one page can show about another: all front matter, resources and categories."""
+    parts = []
+    for page in sorted(library.all_pages(), key=lambda p: p.path):
+        parts.append(f"{page.path}:{page.meta_json}")
+    for slug, entry in sorted(library.resources.items()):
+        parts.append(f"{slug}:{entry.data.model_dump_json()}")
+    parts.append(library.taxonomy.model_dump_json() if library.taxonomy else "")
+    return _digest(*parts)
+
+
+def page_fingerprint(page) -> str:
+    """A guide's own content: the hash its file was cached under, else its rendered parts."""
+    return page.digest or _digest(page.path, page.meta_json, *(
+        f"{s.key}|{s.title}|{p.key}|{p.title}|{p.html}" for s in page.sections for p in s.parts))

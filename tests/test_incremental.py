@@ -1,0 +1,129 @@
+"""An incremental build gives exactly the tree a clean build gives, after every kind of change."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+import portal.fingerprints
+from portal.build import build
+from portal.config import load_settings
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def edit_content(content: Path) -> None:
+    guide = content / "conditions" / "heart-failure" / "en.md"
+    guide.write_text(guide.read_text().replace("Eat less salt.", "Eat less salt. Read food labels."))
+
+
+def edit_title(content: Path) -> None:
+    guide = content / "conditions" / "heart-failure" / "en.md"
+    guide.write_text(guide.read_text().replace("title: Heart failure", "title: Heart failure (weak heart)"))
+
+
+def delete_content(content: Path) -> None:
+    (content / "resources" / "example-pantry.yaml").unlink()
+    taxonomy = content / "taxonomy.yaml"
+    taxonomy.write_text(taxonomy.read_text())  # the category stays; its list is now empty
+
+
+def add_content(content: Path) -> None:
+    shutil.copy(content / "resources" / "crisis-line.yaml", content / "resources" / "another-line.yaml")
+    path = content / "resources" / "another-line.yaml"
+    path.write_text(path.read_text().replace("988 Suicide & Crisis Lifeline", "Another line"))
+
+
+CHANGES = {"content edit": edit_content, "title edit": edit_title, "content delete": delete_content,
+           "content add": add_content}
+
+
+@pytest.fixture
+def site_dirs(tmp_path, content_dir):
+    settings = load_settings({"PORTAL_CONTENT_DIR": str(content_dir), "PORTAL_CACHE_DIR": str(tmp_path / "cache")},
+                             environ={})
+    return settings, tmp_path / "incremental", tmp_path / "clean"
+
+
+def clean_build(settings: dict, output: Path) -> dict[str, str]:
+    build({**settings, "PORTAL_CACHE_DIR": ""}, output, workers=1)
+    return tree(output)
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_incremental_equals_clean_after_content_change(site_dirs, content_dir, change):
+    settings, incremental, clean = site_dirs
+    first = build(settings, incremental)
+    assert first.rendered == first.pages
+    CHANGES[change](content_dir)
+    again = build(settings, incremental)
+    assert again.rendered > 0
+    assert tree(incremental) == clean_build(settings, clean)
+
+
+def test_unchanged_rebuild_renders_nothing_and_rewrites_nothing(site_dirs):
+    settings, incremental, _ = site_dirs
+    build(settings, incremental)
+    before = {p: p.stat().st_mtime_ns for p in incremental.rglob("*") if p.is_file()}
+    again = build(settings, incremental)
+    assert again.rendered == 0
+    assert {p: p.stat().st_mtime_ns for p in incremental.rglob("*") if p.is_file()} == before
+
+
+def test_body_edit_rewrites_only_that_page(site_dirs, content_dir):
+    settings, incremental, _ = site_dirs
+    build(settings, incremental)
+    before = {p.relative_to(incremental).as_posix(): p.stat().st_mtime_ns
+              for p in incremental.rglob("*") if p.is_file()}
+    edit_content(content_dir)
+    assert build(settings, incremental).rendered == 1
+    after = {p.relative_to(incremental).as_posix(): p.stat().st_mtime_ns
+             for p in incremental.rglob("*") if p.is_file()}
+    assert [rel for rel in after if after[rel] != before.get(rel)] == ["en/conditions/heart-failure/index.html"]
+
+
+def test_incremental_equals_clean_after_template_edit(site_dirs, tmp_path):
+    settings, incremental, clean = site_dirs
+    templates = tmp_path / "templates"
+    (templates / "site").mkdir(parents=True)
+    base = Path(portal.fingerprints.__file__).parent / "site" / "templates" / "site" / "base.html"
+    override = templates / "site" / "base.html"
+    override.write_text(base.read_text())
+    settings = {**settings, "PORTAL_TEMPLATES_DIR": str(templates)}
+    build(settings, incremental)
+    override.write_text(base.read_text().replace("In an emergency, call 911.", "In an emergency, call 911 now."))
+    again = build(settings, incremental)
+    assert again.rendered == again.pages
+    assert tree(incremental) == clean_build(settings, clean)
+    assert "call 911 now" in (incremental / "en" / "index.html").read_text()
+
+
+def test_incremental_equals_clean_after_config_edit(site_dirs):
+    settings, incremental, clean = site_dirs
+    build(settings, incremental)
+    settings = {**settings, "PORTAL_CLINIC_PHONE": "(951) 555-0199"}
+    again = build(settings, incremental)
+    assert again.rendered == again.pages
+    assert tree(incremental) == clean_build(settings, clean)
+    assert "555-0199" in (incremental / "en" / "conditions" / "heart-failure" / "index.html").read_text()
+
+
+def test_failed_incremental_build_leaves_the_site(site_dirs, content_dir):
+    settings, incremental, _ = site_dirs
+    build(settings, incremental)
+    before = tree(incremental)
+    guide = content_dir / "conditions" / "heart-failure" / "en.md"
+    guide.write_text(guide.read_text().replace("Eat less salt.", "See [the chart](/en/nowhere/)."))
+    from portal.build import BuildError
+
+    with pytest.raises(BuildError):
+        build(settings, incremental)
+    assert tree(incremental) == before
+    guide.write_text(guide.read_text().replace("See [the chart](/en/nowhere/).", "Eat less salt."))
+    assert build(settings, incremental).rendered == 0  # the failed build left nothing half-done
+    assert tree(incremental) == before
