@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 5000
 
-.PHONY: serve test install install-test chromium build check
+.PHONY: serve test install install-test chromium build check bench
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -34,3 +34,9 @@ serve: build
 
 test: install-test chromium
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(PY) -m pytest
+
+# Every benchmark figure (bench/README.md): builds at 500, 2,000 and 10,000 pages, page weight.
+bench: install
+	@command -v hyperfine >/dev/null 2>&1 || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null; }
+	$(PY) bench/run.py

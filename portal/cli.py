@@ -100,8 +100,9 @@ def build(content_dir: str | None, output: str, base_url: str | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 def serve(content_dir: str | None, host: str, port: int) -> None:
-    """Serve the portal locally, reloading when code or content changes."""
+    """Serve the portal locally; saved content shows on the next page load, code changes restart it."""
     from portal import create_app
+    from portal.watch import watch_content
 
     settings = _settings(PORTAL_CONTENT_DIR=content_dir)
     try:
@@ -109,12 +110,7 @@ def serve(content_dir: str | None, host: str, port: int) -> None:
     except ContentErrors as exc:
         _print_errors(exc, "text")
         sys.exit(1)
+    app.config["TEMPLATES_AUTO_RELOAD"] = True
+    watch_content(app)
     click.echo(f"Care Guide Portal: open http://{host}:{port}/ in your browser (Ctrl+C to stop).", err=True)
-    app.run(host=host, port=port, debug=False, use_reloader=True,
-            extra_files=[str(p) for p in _content_files(settings["PORTAL_CONTENT_DIR"])])
-
-
-def _content_files(root: str):
-    from pathlib import Path
-
-    return [p for p in Path(root).rglob("*") if p.is_file()]
+    app.run(host=host, port=port, debug=False, use_reloader=True)

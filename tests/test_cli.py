@@ -40,3 +40,21 @@ def test_bad_setting_stops_every_command_with_the_fix(runner, monkeypatch):
     result = runner.invoke(main, ["check"])
     assert result.exit_code == 1
     assert "PORTAL_LANGUAGES: English ('en') must come first: it is the source language" in result.output
+
+
+def test_serve_preview_reloads_saved_content_and_shows_errors(app, content_dir):
+    from portal.watch import watch_content
+
+    watch_content(app)
+    client = app.test_client()
+    guide = content_dir / "conditions" / "heart-failure" / "en.md"
+    assert "Read food labels" not in client.get("/en/conditions/heart-failure/").data.decode()
+    guide.write_text(guide.read_text().replace("Eat less salt.", "Eat less salt. Read food labels."))
+    assert "Read food labels" in client.get("/en/conditions/heart-failure/").data.decode()
+    original = guide.read_text()
+    guide.write_text(original.replace("title: Heart failure\n", ""))
+    response = client.get("/en/conditions/heart-failure/")
+    assert response.status_code == 500
+    assert "heart-failure/en.md:2: title: is required but missing" in response.data.decode()
+    guide.write_text(original)
+    assert client.get("/en/conditions/heart-failure/").status_code == 200

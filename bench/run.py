@@ -1,0 +1,162 @@
+"""Reproduce every benchmark figure: python bench/run.py [--scales 500 2000 10000] [--runs 5].
+
+Prints a table and writes bench/results/<date>-<scale list>.json with the machine's cores and
+memory. Whole commands are timed: full builds once each (they take minutes at 10,000 pages),
+rebuilds with hyperfine (median of --runs runs). bench/README.md explains each figure.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+sys.path.insert(0, str(ROOT))
+
+from bench.generate import generate  # noqa: E402
+from portal.sitecheck import scan  # noqa: E402
+
+
+def tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc (Linux)."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(next(l.split()[1] for l in status.splitlines() if l.startswith("VmRSS:")))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
+def run_measured(command: list[str], env: dict) -> tuple[float, int, str]:
+    """Run a command; return wall seconds, peak resident memory of its process tree (KB), stderr."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, tree_rss_kb(process.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = process.communicate()
+    elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{stderr}")
+    return elapsed, peak, stderr
+
+
+def hyperfine_median(command: str, prepare: str, runs: int, env: dict) -> float:
+    """Median seconds of `command` over `runs` runs, `prepare` run before each."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        subprocess.run(["hyperfine", "--style", "none", "--runs", str(runs), "--prepare", prepare,
+                        "--export-json", out.name, command], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        return json.loads(Path(out.name).read_text())["results"][0]["median"]
+
+
+def page_weight(site: Path) -> dict:
+    """Bytes of HTML + CSS + JS and number of requests: the largest guide, the home page, the directory."""
+    figures = {}
+    guides = list((site / "en" / "conditions").glob("*/index.html")) + list((site / "en" / "medications").glob("*/index.html"))
+    largest = max(guides, key=lambda p: p.stat().st_size)
+    for name, page in (("largest guide page", largest), ("home page", site / "en" / "index.html"),
+                       ("directory page", site / "en" / "resources" / "index.html")):
+        loads = [url for kind, url in scan(page.read_text())[0] if kind == "load"]
+        assets = [site / url.lstrip("/") for url in loads]
+        figures[name] = {"bytes": page.stat().st_size + sum(a.stat().st_size for a in assets),
+                         "requests": 1 + len(loads)}
+    return figures
+
+
+def bench_scale(pages: int, runs: int, work: Path) -> dict:
+    content, output, cache = work / f"content-{pages}", work / f"site-{pages}", work / f"cache-{pages}"
+    templates = work / f"templates-{pages}"
+    for folder in (output, cache, templates):
+        shutil.rmtree(folder, ignore_errors=True)
+    counts = generate(content, pages)
+    shutil.copytree(ROOT / "portal" / "site" / "templates", templates)
+    env = {**os.environ, "PORTAL_CACHE_DIR": str(cache), "PORTAL_TEMPLATES_DIR": str(templates)}
+    build = [PYTHON, "build.py", "--content", str(content), "--output", str(output)]
+    seconds, peak_kb, log = run_measured(build, env)
+    built = int(log.strip().splitlines()[-1].split()[1])
+    result = {"content files": sum(counts.values()) + 1, "site pages": built,
+              "full build s": round(seconds, 2), "full build peak MB": round(peak_kb / 1024),
+              "pages per second": round(built / seconds)}
+    command = " ".join(build)
+    guide = content / "conditions" / "condition-00001" / "en.md"
+    base = templates / "site" / "base.html"
+    toggle = ("python3 -c \"import sys,pathlib; p=pathlib.Path(sys.argv[1]); t=p.read_text(); "
+              "a,b=sys.argv[2],sys.argv[3]; p.write_text(t.replace(a,b) if a in t else t.replace(b,a))\" ")
+    result["no-change rebuild s"] = round(hyperfine_median(command, "true", runs, env), 2)
+    result["one guide changed s"] = round(hyperfine_median(
+        command, toggle + f"{guide} 'Take it as your doctor told you.' 'Take it just as your doctor told you.'"
+        if "doctor told you" in guide.read_text() else toggle + f"{guide} 'you' 'You'", runs, env), 2)
+    result["one template changed s"] = round(hyperfine_median(
+        command, toggle + f"{base} 'In an emergency, call 911.' 'In an emergency, call 911 right away.'", runs, env), 2)
+    result["one interface string changed s"] = round(hyperfine_median(
+        command, toggle + f"{base} 'Skip to main content' 'Skip to the main content'", runs, env), 2)
+    result["page weight"] = page_weight(output)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[500, 2000, 10000], help="content pages to build")
+    parser.add_argument("--runs", type=int, default=5, help="hyperfine runs per rebuild figure")
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "care-guide-bench")
+    args = parser.parse_args()
+    if not shutil.which("hyperfine"):
+        raise SystemExit("hyperfine is missing: apt-get install hyperfine (or run 'make bench')")
+    machine = {"cores": os.cpu_count(), "memory GB": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+                                                           / 2**30, 1),
+               "python": platform.python_version(), "date": dt.datetime.now().isoformat(timespec="seconds")}
+    results = {}
+    for pages in args.scales:
+        print(f"building {pages} pages ...", file=sys.stderr, flush=True)
+        results[pages] = bench_scale(pages, args.runs, args.work)
+    report = {"machine": machine, "build": results}
+    out = ROOT / "bench" / "results" / f"{dt.date.today().isoformat()}-build-{'-'.join(map(str, args.scales))}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+    print(render(report))
+    print(f"\nwritten to {out.relative_to(ROOT)}")
+
+
+def render(report: dict) -> str:
+    """The results as a Markdown table (the same one bench/README.md shows)."""
+    scales = list(report["build"])
+    rows = [k for k in next(iter(report["build"].values())) if k != "page weight"]
+    lines = [f"Machine: {report['machine']['cores']} cores, {report['machine']['memory GB']} GB, "
+             f"Python {report['machine']['python']}, {report['machine']['date']}", "",
+             "| figure | " + " | ".join(f"{s} pages" for s in scales) + " |",
+             "|---|" + "---|" * len(scales)]
+    lines += [f"| {row} | " + " | ".join(str(report["build"][s][row]) for s in scales) + " |" for row in rows]
+    weight = report["build"][scales[-1]]["page weight"]
+    lines += ["", "| page | bytes (HTML+CSS+JS) | requests |", "|---|---|---|"]
+    lines += [f"| {name} | {w['bytes']:,} | {w['requests']} |" for name, w in weight.items()]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
