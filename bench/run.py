@@ -27,14 +27,15 @@ from bench.generate import generate  # noqa: E402
 from portal.sitecheck import scan  # noqa: E402
 
 
-def tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc (Linux)."""
+def tree_memory_kb(pid: int) -> int:
+    """Memory of a process and all its descendants (Linux PSS: pages shared after fork are split
+    between the processes sharing them, so forked workers are not counted twice)."""
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(next(l.split()[1] for l in status.splitlines() if l.startswith("VmRSS:")))
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total += int(next(l.split()[1] for l in rollup.splitlines() if l.startswith("Pss:")))
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, StopIteration, ValueError):
@@ -43,7 +44,7 @@ def tree_rss_kb(pid: int) -> int:
 
 
 def run_measured(command: list[str], env: dict) -> tuple[float, int, str]:
-    """Run a command; return wall seconds, peak resident memory of its process tree (KB), stderr."""
+    """Run a command; return wall seconds, peak memory (PSS) of its process tree in KB, and stderr."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -52,7 +53,7 @@ def run_measured(command: list[str], env: dict) -> tuple[float, int, str]:
     def sample():
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, tree_rss_kb(process.pid))
+            peak = max(peak, tree_memory_kb(process.pid))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)

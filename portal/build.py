@@ -121,18 +121,19 @@ def filepath(url: str) -> str:
 
 
 def freeze(app: Flask, staging: Path, published: Path | None, previous: dict[str, str],
-           workers: int | None = None, progress=None) -> tuple[dict[str, str], list[str]]:
+           workers: int | None = None, progress=None) -> tuple[dict[str, str], list[str], set[str], set[str]]:
     """Step 3: render into `staging` every page that changed since the build in `published`.
 
     `previous` maps each URL to its fingerprint in that build (empty for a full build).
-    Returns the new map, and the files of the published build that no longer exist.
+    Returns the new map, the files of the published build that no longer exist, every file of
+    the new site, and the pages kept unchanged from the published build.
     """
     pages = plan(app)
     urls = list(_freezer(app, staging, pages, static=False).all_urls())
     for page, url in zip(pages, urls):
         page.url = url
     changed = [p for p in pages if previous.get(p.url) != p.fingerprint
-               or published is None or not (published / filepath(p.url)).is_file()]
+               or published is None or not os.path.isfile(os.path.join(published, filepath(p.url)))]
     workers = max(1, min(workers or os.cpu_count() or 1, len(changed) // 50 or 1))
     shares = [changed[i::workers] for i in range(workers)]
     if progress:
@@ -154,13 +155,15 @@ def freeze(app: Flask, staging: Path, published: Path | None, previous: dict[str
     if published is not None and (published / "static").is_dir():
         stale += sorted(rel for p in (published / "static").rglob("*")
                         if p.is_file() and (rel := p.relative_to(published).as_posix()) not in static)
-    return {p.url: p.fingerprint for p in pages}, stale
+    unchanged = current - {filepath(p.url) for p in changed} if published is not None else set()
+    return {p.url: p.fingerprint for p in pages}, stale, current | static | EXTRA_FILES, unchanged
 
 
-def verify(layers: list[Path], base_url: str, cache_dir: str, removed: list[str] = ()) -> None:
+def verify(layers: list[Path], base_url: str, cache_dir: str, removed: list[str] = (),
+           site_files: set[str] | None = None, unchanged: set[str] = frozenset()) -> None:
     """Step 4: every internal link and asset resolves and nothing loads from another site."""
-    problems = check_site(layers, urlsplit(base_url).path or "/",
-                          Path(cache_dir) / "sitecheck" if cache_dir else None, set(removed))
+    problems = check_site(layers, urlsplit(base_url).path or "/", Path(cache_dir) / "sitecheck" if cache_dir else None,
+                          set(removed), site_files, unchanged)
     if problems:
         raise BuildError(f"The built site has {len(problems)} broken link(s):", problems)
 
@@ -213,9 +216,9 @@ def build(settings: dict, output: str | Path = "build", progress=None, workers: 
     previous = json.loads(manifest.read_text()) if manifest and manifest.is_file() and output.is_dir() else {}
     published = output if previous else None
     try:
-        fingerprints, stale = freeze(app, staging, published, previous, workers, progress)
+        fingerprints, stale, site_files, unchanged = freeze(app, staging, published, previous, workers, progress)
         verify([staging, output] if published else [staging], app.config["PORTAL_BASE_URL"],
-               app.config["PORTAL_CACHE_DIR"], stale)
+               app.config["PORTAL_CACHE_DIR"], stale, site_files, unchanged)
         if manifest:
             manifest.unlink(missing_ok=True)  # if publishing is cut short, the next build is a full one
         rendered = sum(1 for p in staging.rglob("*.*") if p.is_file() and p.suffix in (".html", ".xml", ".txt"))

@@ -40,50 +40,75 @@ def scan(text: str) -> tuple[list[tuple[str, str]], set[str]]:
     return links, set(_ID.findall(text))
 
 
-def _scan_layers(layers: list[Path], hidden: set[str], cache_file: Path | None) -> dict[str, tuple[list, set]]:
-    """Scan the pages of the site seen through its layers (first wins), minus `hidden` files."""
+def _scan_layers(layers: list[Path], hidden: set[str], cache_file: Path | None,
+                 site_files: set[str] | None, trusted: set[str]) -> tuple[dict, dict]:
+    """Scan the pages of the site seen through its layers (first wins), minus `hidden` files.
+
+    Pages in `trusted` (unchanged since the cached scan) are taken from the cache unopened.
+    Returns the scan and the cache it started from.
+    """
     cached: dict = {}
     if cache_file and cache_file.is_file():
         try:
             cached = pickle.loads(cache_file.read_bytes())
         except (pickle.PickleError, EOFError, ValueError):
             cached = {}
+    if site_files is None:
+        names = {p.relative_to(layer).as_posix(): layer for layer in reversed(layers) for p in layer.rglob("*.html")}
+    else:
+        names = {rel: None for rel in site_files if rel.endswith(".html")}
     scanned: dict = {}
-    for layer in layers:
-        for path in sorted(layer.rglob("*.html")):
-            rel = path.relative_to(layer).as_posix()
-            if rel in scanned or rel in hidden:
-                continue
-            stat = path.stat()
-            identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-            hit = cached.get(rel)
-            scanned[rel] = hit if hit and hit[0] == identity else (identity, *scan(path.read_text(encoding="utf-8")))
-    if cache_file:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(pickle.dumps(scanned, protocol=pickle.HIGHEST_PROTOCOL))
-        temporary.replace(cache_file)
-    return {rel: (links, ids) for rel, (_identity, links, ids) in scanned.items()}
+    for rel in sorted(names):
+        if rel in hidden:
+            continue
+        hit = cached.get(rel)
+        if hit and rel in trusted:
+            scanned[rel] = hit
+            continue
+        hit = hit[:3] if hit else None  # a page read again has its links resolved again
+        path = names[rel] / rel if names[rel] else next(layer / rel for layer in layers if (layer / rel).is_file())
+        stat = path.stat()
+        identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        scanned[rel] = hit if hit and hit[0] == identity else (identity, *scan(path.read_text(encoding="utf-8")))
+    return scanned, cached
+
+
+def _save(cache_file: Path, scanned: dict) -> None:
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_bytes(pickle.dumps(scanned, protocol=pickle.HIGHEST_PROTOCOL))
+    temporary.replace(cache_file)
 
 
 def check_site(root: Path | list[Path], base_path: str = "/", cache_dir: Path | None = None,
-               hidden: set[str] = frozenset()) -> list[str]:
+               hidden: set[str] = frozenset(), site_files: set[str] | None = None,
+               trusted: set[str] = frozenset()) -> list[str]:
     """Return one message per broken link, missing anchor or third-party load in the built site.
 
     `root` may be a list of folders laid over each other (a build's changed files over the
-    last build); files named in `hidden` count as deleted.
+    last build); files named in `hidden` count as deleted. A builder that knows every file of
+    the site passes `site_files`, and the unchanged pages as `trusted`, to skip the disk.
     """
     layers = [Path(r) for r in (root if isinstance(root, list) else [root])]
-    pages = _scan_layers(layers, set(hidden), Path(cache_dir) / "scan.pickle" if cache_dir else None)
+    cache_file = Path(cache_dir) / "scan.pickle" if cache_dir else None
+    scanned, cached = _scan_layers(layers, set(hidden), cache_file, site_files, set(trusted))
+    pages = {rel: (entry[1], entry[2]) for rel, entry in scanned.items()}
     exists: dict[str, bool] = {}
 
     def is_file(rel: str) -> bool:
         if rel not in exists:
-            exists[rel] = rel not in hidden and any((layer / rel).is_file() for layer in layers)
+            exists[rel] = rel not in hidden and (rel in site_files if site_files is not None
+                                                 else any((layer / rel).is_file() for layer in layers))
         return exists[rel]
 
+    html_files = set(pages)
+    touched = set(hidden) | (html_files - set(trusted))  # files that are new, re-rendered or gone
     problems = []
     for rel, (links, _ids) in pages.items():
+        entry = scanned[rel]
+        if rel in trusted and len(entry) > 3 and entry[3][0] == base_path and not (entry[3][1] & touched):
+            continue  # passed last time, and nothing it points at has changed
+        targets: set[str] = set()
         page_url = base_path + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
         for kind, url in links:
             if url.startswith(_EXTERNAL_SCHEMES) or url.startswith("//"):
@@ -98,8 +123,15 @@ def check_site(root: Path | list[Path], base_path: str = "/", cache_dir: Path | 
             target = path[len(base_path):]
             if target.endswith("/") or target == "" or (not is_file(target) and is_file(target + "/index.html")):
                 target = (target.rstrip("/") + "/index.html").lstrip("/")
+            targets.add(target)
             if not is_file(target):
                 problems.append(f"{rel}: broken link {url} (no file {target})")
             elif fragment and target.endswith(".html") and fragment not in pages.get(target, ((), set()))[1]:
                 problems.append(f"{rel}: link {url} names #{fragment}, which is not on that page")
+        resolved = (base_path, frozenset(targets))
+        if len(entry) < 4 or entry[3] != resolved:
+            scanned[rel] = (*entry[:3], resolved)
+    dirty = scanned.keys() != cached.keys() or any(scanned[rel] is not cached[rel] for rel in scanned)
+    if cache_file and not problems and dirty:  # a rejected build's pages must never be trusted later
+        _save(cache_file, scanned)
     return problems

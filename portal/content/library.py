@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,10 +81,12 @@ class _Loader:
         self.meta_lines: dict[str, YamlDocument] = {}
 
     def rel(self, path: Path) -> str:
-        try:
-            return str(path.relative_to(self.root.parent if self.root.name else self.root))
-        except ValueError:
-            return str(path)
+        """The path as contributors see it: from the folder holding the content folder."""
+        base = str(self.root.parent if self.root.name else self.root)
+        text = str(path)
+        if base in ("", "."):
+            return text
+        return text[len(base) + 1:] if text.startswith(base + os.sep) else text
 
     def error(self, path: str, line: int, field: str, problem: str, fix: str) -> None:
         self.errors.append(ContentError(path, line, field, problem, fix))
