@@ -29,6 +29,7 @@ from portal.fingerprints import metadata_fingerprint, page_fingerprint, site_fin
 from portal.sitecheck import check_site
 
 EXTRA_FILES = {".nojekyll"}
+PROGRESS_SECONDS = 5  # how often a long build says how far it got
 
 
 class BuildError(Exception):
@@ -55,9 +56,10 @@ class PlannedPage:
     url: str = ""  # filled in by the freezer, relative to the base URL
 
 
-def load(settings: dict) -> Library:
+def load(settings: dict, progress=None) -> Library:
     """Step 1: read and validate every content file (raises ContentErrors)."""
-    return load_library(settings["PORTAL_CONTENT_DIR"], settings["PORTAL_LANGUAGES"], settings["PORTAL_CACHE_DIR"])
+    return load_library(settings["PORTAL_CONTENT_DIR"], settings["PORTAL_LANGUAGES"], settings["PORTAL_CACHE_DIR"],
+                        progress)
 
 
 def make_site(library: Library, settings: dict) -> Flask:
@@ -107,12 +109,13 @@ _JOB: dict = {}  # set in the parent just before the workers fork
 
 def _freeze_share(index: int) -> None:
     """In a worker: freeze share `index` of the changed pages (the first share also the static files)."""
-    app, destination, shares = _JOB["app"], _JOB["destination"], _JOB["shares"]
+    app, destination, shares, done = _JOB["app"], _JOB["destination"], _JOB["shares"], _JOB["done"]
     freezer = _freezer(app, destination, shares[index], static=index == 0)
     with warnings.catch_warnings():  # each worker freezes only its share of the endpoints
         warnings.simplefilter("ignore", MissingURLGeneratorWarning)
         for _ in freezer.freeze_yield():
-            pass
+            with done.get_lock():
+                done.value += 1
 
 
 def filepath(url: str) -> str:
@@ -139,13 +142,19 @@ def freeze(app: Flask, staging: Path, published: Path | None, previous: dict[str
     if progress:
         progress(f"  rendering {len(changed)} of {len(pages)} pages on {workers} core(s)")
     staging.mkdir(parents=True, exist_ok=True)
-    _JOB.update(app=app, destination=staging, shares=shares)
+    context = get_context("fork")
+    _JOB.update(app=app, destination=staging, shares=shares, done=context.Value("i", 0))
     try:
         if workers == 1:
             _freeze_share(0)
         else:
-            with get_context("fork").Pool(workers) as pool:
-                pool.map(_freeze_share, range(workers))
+            with context.Pool(workers) as pool:
+                running = pool.map_async(_freeze_share, range(workers))
+                while not running.ready():
+                    running.wait(PROGRESS_SECONDS)
+                    if progress and not running.ready():
+                        progress(f"  rendered {min(_JOB['done'].value, len(changed))} of {len(changed)} pages")
+                running.get()  # re-raise a worker's error here
     finally:
         _JOB.clear()
     (staging / ".nojekyll").write_text("")  # GitHub Pages: serve folders as they are
@@ -207,7 +216,7 @@ def build(settings: dict, output: str | Path = "build", progress=None, workers: 
     """Run every step; on any failure remove the staging folder and re-raise."""
     started = time.perf_counter()
     output = Path(output).resolve()
-    library = load(settings)
+    library = load(settings, progress)
     app = make_site(library, settings)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = output.with_name(f".{output.name}.tmp-{os.getpid()}")

@@ -96,3 +96,16 @@ def test_starter_library_cites_public_domain_sources_and_911():
         help_section = page.section("when-to-get-help")
         emergency = next(p for p in help_section.parts if p.key == "emergency")
         assert "911" in emergency.title and "<li>" in emergency.html, page.path
+
+
+def test_build_reports_progress_and_what_it_rendered(content_dir, runner, tmp_path):
+    output = tmp_path / "site"
+    arguments = ["build", "--content", str(content_dir), "--output", str(output)]
+    first = runner.invoke(main, arguments, env={"PORTAL_CACHE_DIR": str(tmp_path / "cache")})
+    assert first.exit_code == 0, first.output
+    lines = first.output.splitlines()
+    assert "  reading 5 new or changed of 5 content files" in lines
+    assert "  rendering 14 of 14 pages on 1 core(s)" in lines
+    assert lines[-1].startswith(f"Built 14 pages into {output} in ") and lines[-1].endswith("(14 rendered, 0 unchanged).")
+    again = runner.invoke(main, arguments, env={"PORTAL_CACHE_DIR": str(tmp_path / "cache")})
+    assert again.output.splitlines()[-1].endswith("(0 rendered, 14 unchanged).")

@@ -100,7 +100,7 @@ def _read(task: tuple) -> FileRead:
     return read_resource(file, rel) if kind == "resource" else read_page(kind, slug, lang, file, rel)
 
 
-def read_files(tasks: list[tuple], cache: ContentCache, workers: int | None = None) -> list[FileRead]:
+def read_files(tasks: list[tuple], cache: ContentCache, workers: int | None = None, progress=None) -> list[FileRead]:
     """Read every (kind, slug, lang, file, rel) task, from the cache where its bytes are unchanged.
 
     `kind` is condition, medication or resource (whose `lang` is empty).
@@ -120,6 +120,8 @@ def read_files(tasks: list[tuple], cache: ContentCache, workers: int | None = No
         if collecting:
             gc.enable()
     workers = workers or os.cpu_count() or 1
+    if progress and misses:
+        progress(f"  reading {len(misses)} new or changed of {len(tasks)} content files")
     if workers > 1 and len(misses) >= PARALLEL_THRESHOLD:
         load_textstat()  # once, before the workers fork, not once in each
         with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:

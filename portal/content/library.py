@@ -72,9 +72,10 @@ class Library:
 class _Loader:
     """Collects every error while reading a content tree."""
 
-    def __init__(self, root: Path, languages: tuple[str, ...], cache: ContentCache):
+    def __init__(self, root: Path, languages: tuple[str, ...], cache: ContentCache, progress=None):
         self.root = root
         self.cache = cache
+        self.progress = progress
         self.languages = languages
         self.errors: list[ContentError] = []
         self.library = Library(root=root)
@@ -100,7 +101,7 @@ class _Loader:
         tasks = [task for kind in ("condition", "medication") for task in self.page_files(kind)]
         tasks += self.resource_files()
         names: dict[str, str] = {}
-        for task, result in zip(tasks, read_files(tasks, self.cache)):
+        for task, result in zip(tasks, read_files(tasks, self.cache, progress=self.progress)):
             kind, slug, lang, _file, rel = task
             self.errors += result.errors
             self.library.warnings += result.warnings
@@ -252,12 +253,12 @@ class _Loader:
 
 
 def load_library(root: str | Path, languages: tuple[str, ...] = (SOURCE_LANGUAGE,),
-                 cache_dir: str | Path | None = None) -> Library:
+                 cache_dir: str | Path | None = None, progress=None) -> Library:
     """Load and validate a content tree; raise ContentErrors listing every problem found.
 
     With `cache_dir`, pages whose files did not change since the last load are not parsed again.
     """
-    loader = _Loader(Path(root), tuple(languages), ContentCache(cache_dir))
+    loader = _Loader(Path(root), tuple(languages), ContentCache(cache_dir), progress)
     library = loader.load()
     if loader.errors:
         exc = ContentErrors(loader.errors)
