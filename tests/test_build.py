@@ -109,3 +109,14 @@ def test_build_reports_progress_and_what_it_rendered(content_dir, runner, tmp_pa
     assert lines[-1].startswith(f"Built 14 pages into {output} in ") and lines[-1].endswith("(14 rendered, 0 unchanged).")
     again = runner.invoke(main, arguments, env={"PORTAL_CACHE_DIR": str(tmp_path / "cache")})
     assert again.output.splitlines()[-1].endswith("(0 rendered, 14 unchanged).")
+
+
+def test_full_base_url_build_has_absolute_sitemap_and_prefixed_links(content_dir, runner, tmp_path):
+    output = tmp_path / "site"
+    result = runner.invoke(main, ["build", "--content", str(content_dir), "--output", str(output),
+                                  "--base-url", "https://clinic.example/portal/"])
+    assert result.exit_code == 0, result.output
+    sitemap = (output / "sitemap.xml").read_text()
+    assert "<loc>https://clinic.example/portal/en/conditions/heart-failure/</loc>" in sitemap
+    assert "Sitemap: https://clinic.example/portal/sitemap.xml" in (output / "robots.txt").read_text()
+    assert 'href="/portal/static/site.css"' in (output / "en" / "index.html").read_text()

@@ -56,17 +56,9 @@ class Library:
             for versions in self.pages_of(kind).values():
                 yield from versions.values()
 
-    def category(self, category_id: str):
-        return next((c for c in self.taxonomy.categories if c.id == category_id), None)
-
     def resources_in(self, category_id: str) -> list[ResourceEntry]:
         return sorted((r for r in self.resources.values() if category_id in r.data.categories),
                       key=lambda r: (r.data.example, r.data.name.casefold()))
-
-    def medications_for(self, condition_slug: str) -> list[str]:
-        """Medication slugs that list this condition in `treats`."""
-        return sorted(slug for slug, versions in self.medications.items()
-                      if condition_slug in versions[SOURCE_LANGUAGE].meta.treats)
 
 
 class _Loader:

@@ -15,6 +15,7 @@ from portal.content.errors import ContentError
 from portal.content.frontmatter import YamlDocument, parse_yaml, split_markdown_file
 from portal.content.models import ConditionMeta, MedicationMeta, Resource
 from portal.content.plain_language import PlainLanguage, review
+from portal.content.readability import MAX_GRADE
 from portal.content.schema_errors import schema_errors
 from portal.content.sections import SECTIONS, heading
 
@@ -124,8 +125,9 @@ def plain_language_errors(page: Page) -> list[ContentError]:
     result = page.plain_language
     excepted = page.meta.readability_exception is not None
     problems = []
-    if result.grade > 8:
-        problems.append((1, "readability", f"reading grade is {result.grade} (Flesch-Kincaid); at most 8 is allowed",
+    if result.grade > MAX_GRADE:
+        problems.append((1, "readability", f"reading grade is {result.grade} (Flesch-Kincaid); "
+                         f"at most {MAX_GRADE:g} is allowed",
                          "use shorter sentences and shorter words, aim for grade 6; "
                          "run 'portal report readability' to see the long sentences"))
     for item in result.pemat_failed:
