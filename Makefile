@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 5000
 
-.PHONY: serve test install install-test chromium build check bench
+.PHONY: serve test install install-test chromium build check bench translations
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -40,3 +40,10 @@ bench: install
 	@command -v hyperfine >/dev/null 2>&1 || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null; }
 	$(PY) bench/run.py
+
+# Interface strings: extract them from the code and templates, merge them into every catalog.
+# Translators then fill in translations/<lang>/LC_MESSAGES/messages.po; the portal compiles them.
+translations: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 --no-location --sort-output \
+	  --project "Care Guide Portal" -o translations/messages.pot .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete

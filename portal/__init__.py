@@ -8,6 +8,7 @@ from flask_babel import Babel
 
 from portal.config import load_settings
 from portal.content import Library, load_library
+from portal.i18n import TRANSLATIONS, compile_catalogs
 
 
 def create_app(settings: dict | None = None, library: Library | None = None) -> Flask:
@@ -23,7 +24,9 @@ def create_app(settings: dict | None = None, library: Library | None = None) -> 
                                app.config["PORTAL_CACHE_DIR"])
     app.extensions["portal.library"] = library
 
-    Babel(app, locale_selector=lambda: (request.view_args or {}).get("lang", "en"))
+    compile_catalogs()
+    Babel(app, locale_selector=lambda: (request.view_args or {}).get("lang", "en"),
+          default_translation_directories=str(TRANSLATIONS))
 
     from portal.site import site
 

@@ -83,7 +83,10 @@ def plan(app: Flask) -> list[PlannedPage]:
             pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, shared))
         for kind in ("condition", "medication"):
             for slug in library.pages_of(kind):
-                own = page_fingerprint(library.page(kind, slug, lang))
+                page = library.page(kind, slug, lang)
+                # A translation also shows whether the English page changed since it was made.
+                source = library.pages_of(kind)[slug].get("en")
+                own = page_fingerprint(page) + (source.source_hash if source and page.lang != "en" else "")
                 pages.append(PlannedPage(f"site.{kind}", {"lang": lang, "slug": slug}, shared + own))
         for slug in library.resources:  # resource pages show only front-matter-like data
             pages.append(PlannedPage("site.resource", {"lang": lang, "slug": slug}, shared))

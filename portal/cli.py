@@ -23,6 +23,17 @@ def _print_errors(exc: ContentErrors, fmt: str) -> None:
         click.echo(f"\n{len(exc.errors)} error(s). Fix them and run 'portal check' again.", err=True)
 
 
+def _library(content_dir: str | None):
+    """Settings and the loaded library, or the content errors and exit status 1."""
+    settings = _settings(PORTAL_CONTENT_DIR=content_dir)
+    try:
+        library = load_library(settings["PORTAL_CONTENT_DIR"], settings["PORTAL_LANGUAGES"], settings["PORTAL_CACHE_DIR"])
+    except ContentErrors as exc:
+        _print_errors(exc, "text")
+        sys.exit(1)
+    return settings, library
+
+
 @click.group()
 def main() -> None:
     """Care Guide Portal: plain-language patient education and a community resource directory."""
@@ -59,13 +70,20 @@ def readability(content_dir: str | None, fmt: str) -> None:
     """Reading grade, long sentences, unexplained terms and PEMAT items of every English page."""
     from portal.reports import readability_report
 
-    settings = _settings(PORTAL_CONTENT_DIR=content_dir)
-    try:
-        library = load_library(settings["PORTAL_CONTENT_DIR"], settings["PORTAL_LANGUAGES"], settings["PORTAL_CACHE_DIR"])
-    except ContentErrors as exc:
-        _print_errors(exc, "text")
-        sys.exit(1)
+    library = _library(content_dir)[1]
     click.echo(readability_report(library, fmt))
+
+
+@report.command()
+@click.argument("content_dir", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text",
+              help="text for the terminal, markdown for a pull-request comment.")
+def translations(content_dir: str | None, fmt: str) -> None:
+    """Per language: pages missing, outdated (English changed since), machine-translated, reviewed."""
+    from portal.reports import translations_report
+
+    settings, library = _library(content_dir)
+    click.echo(translations_report(library, settings["PORTAL_LANGUAGES"], fmt))
 
 
 @main.command()

@@ -60,7 +60,8 @@ def _phone(value) -> str:
 SETTINGS = [
     Setting("PORTAL_CONTENT_DIR", "content", "Folder holding conditions/, medications/, resources/ and taxonomy.yaml.",
             lambda v: str(Path(v))),
-    Setting("PORTAL_LANGUAGES", ("en",), "Languages of the site, English first (space or comma separated).",
+    Setting("PORTAL_LANGUAGES", ("en", "es", "zh", "vi", "ar"),
+            "Languages of the site, English first (space or comma separated).",
             _languages),
     Setting("PORTAL_SITE_NAME", "Care Guide Portal", "Name shown in the header and page titles."),
     Setting("PORTAL_CLINIC_NAME", "your clinic", "The clinic's name, used in 'call your clinic' advice."),

@@ -16,6 +16,7 @@ from pathlib import Path
 from flask import Flask
 
 from portal.content.cache import code_fingerprint
+from portal.i18n import TRANSLATIONS
 
 _PORTAL = Path(__file__).parent
 
@@ -30,9 +31,9 @@ def _digest(*parts: str | bytes) -> str:
 
 def site_fingerprint(app: Flask) -> str:
     """The code, templates, static files, libraries and settings every page is rendered with."""
-    folders = [_PORTAL] + ([Path(app.template_folder)] if app.template_folder else [])
+    folders = [_PORTAL, TRANSLATIONS] + ([Path(app.template_folder)] if app.template_folder else [])
     files = sorted(p for folder in folders for p in folder.rglob("*")
-                   if p.is_file() and p.suffix in (".py", ".html", ".xml", ".css", ".js", ".txt"))
+                   if p.is_file() and p.suffix in (".py", ".html", ".xml", ".css", ".js", ".txt", ".po"))
     settings = json.dumps({k: v for k, v in app.config.items() if k.startswith("PORTAL_")}, sort_keys=True,
                           default=str)
     libraries = ",".join(f"{p}={version(p)}" for p in ("flask", "jinja2", "flask-babel", "babel", "frozen-flask"))

@@ -41,3 +41,26 @@ def readability_report(library: Library, fmt: str = "text") -> str:
         parts += ["", "Details:" if fmt == "text" else "### Details", ""]
         parts += ["```\n" + "\n\n".join(details) + "\n```"] if fmt == "markdown" else ["\n\n".join(details)]
     return "\n".join(parts)
+
+
+STATUSES = ("missing", "outdated", "machine", "reviewed")
+
+
+def translations_report(library: Library, languages: tuple[str, ...], fmt: str = "text") -> str:
+    """Per language: how many pages are missing, outdated, machine-translated or reviewed, and which."""
+    sections = []
+    for lang in languages[1:]:
+        rows, counts = [], dict.fromkeys(STATUSES, 0)
+        for kind in ("condition", "medication"):
+            for slug in sorted(library.pages_of(kind)):
+                status = library.translation_status(kind, slug, lang)
+                counts[status] += 1
+                english = library.pages_of(kind)[slug]["en"]
+                made_from = library.pages_of(kind)[slug].get(lang)
+                rows.append([f"{kind}s/{slug}", status, english.source_hash,
+                             made_from.meta.translation.source if made_from else "-"])
+        title = f"{lang}: " + ", ".join(f"{counts[s]} {s}" for s in STATUSES)
+        sections.append((f"### {title}" if fmt == "markdown" else title) + "\n\n" +
+                        _table(["page", "status", "English now", "translated from"], rows, fmt))
+    heading = "## Translations" if fmt == "markdown" else "Translations"
+    return "\n\n".join([heading, *sections])

@@ -17,6 +17,7 @@ from portal.cli import main
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent
 STARTER = ROOT / "content"
+LANGUAGES = ("en", "es", "zh", "vi", "ar")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from babel.dates import format_date
 from playwright.sync_api import sync_playwright
 
 from portal.content import load_library
-from conftest import STARTER
+from conftest import LANGUAGES, STARTER
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -95,7 +95,7 @@ def test_print_stylesheet_makes_a_clean_handout(page, site_server):
     assert not page.locator(".related").is_visible()
     assert page.locator(".get-help").is_visible() and page.locator(".teach-back").is_visible()
     info = page.locator(".print-info").inner_text()
-    reviewed = load_library(STARTER).conditions["heart-failure"]["en"].meta.last_reviewed
+    reviewed = load_library(STARTER, LANGUAGES).conditions["heart-failure"]["en"].meta.last_reviewed
     assert "/sub/en/conditions/heart-failure/" in info
     assert f"Last reviewed {format_date(reviewed, 'long', locale='en')}" in info
     pdf = page.pdf()
@@ -116,3 +116,49 @@ def test_navigation_tap_targets_are_large(page, site_server):
     page.goto(site_server + "/sub/en/")
     for link in page.locator(".site-header nav a").all():
         assert link.bounding_box()["height"] >= 44
+
+
+TRANSLATED = ["/sub/ar/conditions/type-2-diabetes/", "/sub/zh/conditions/type-2-diabetes/",
+              "/sub/vi/medications/metformin/", "/sub/es/medications/warfarin/", "/sub/ar/resources/",
+              "/sub/zh/conditions/asthma/"]
+
+
+@pytest.mark.parametrize("path", TRANSLATED)
+def test_axe_finds_no_violations_in_other_languages(page, site_server, path):
+    page.goto(site_server + path)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_switching_language_stays_on_the_guide(page, site_server):
+    page.goto(site_server + "/sub/en/medications/warfarin/")
+    page.locator("nav.languages a[lang=es]").click()
+    page.wait_for_url(site_server + "/sub/es/medications/warfarin/")
+    assert page.locator("html").get_attribute("lang") == "es"
+    spanish = load_library(STARTER, LANGUAGES).medications["warfarin"]["es"]
+    assert page.locator("h1").inner_text() == spanish.title != "Warfarin"
+    page.locator("nav.languages a[lang=ar]").click()
+    page.wait_for_url(site_server + "/sub/ar/medications/warfarin/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+
+
+@pytest.mark.parametrize("lang, direction", [("en", "ltr"), ("es", "ltr"), ("zh", "ltr"), ("vi", "ltr"), ("ar", "rtl")])
+def test_each_language_sets_lang_and_dir(page, site_server, lang, direction):
+    page.goto(site_server + f"/sub/{lang}/conditions/type-2-diabetes/")
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("html").get_attribute("dir") == direction
+    assert page.evaluate("getComputedStyle(document.body).direction") == direction
+
+
+def test_arabic_layout_is_mirrored(browser, site_server):
+    context = browser.new_context(viewport={"width": 1000, "height": 800})
+    page = context.new_page()
+    page.goto(site_server + "/sub/ar/conditions/type-2-diabetes/")
+    brand = page.locator(".brand").bounding_box()
+    heading = page.locator("h1").bounding_box()
+    page.goto(site_server + "/sub/en/conditions/type-2-diabetes/")
+    english_brand = page.locator(".brand").bounding_box()
+    # The site name sits at the right edge in Arabic and the left edge in English.
+    assert brand["x"] > 500 > english_brand["x"]
+    assert heading["x"] + heading["width"] > 700
+    context.close()

@@ -10,7 +10,7 @@ import pytest
 from portal.cli import main
 from portal.content import load_library
 from portal.sitecheck import check_site
-from conftest import STARTER, fetch
+from conftest import LANGUAGES, STARTER, fetch
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -19,14 +19,16 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 
 def test_every_starter_page_is_built(starter_site):
-    library = load_library(STARTER)
+    library = load_library(STARTER, LANGUAGES)
     assert len(library.conditions) >= 12 and len(library.medications) >= 15 and len(library.resources) >= 25
     expected = ["index.html", "404.html", "sitemap.xml", "robots.txt", ".nojekyll", "static/site.css",
-                "static/print.js", "en/index.html", "en/about/index.html", "en/conditions/index.html",
-                "en/medications/index.html", "en/resources/index.html"]
-    expected += [f"en/conditions/{slug}/index.html" for slug in library.conditions]
-    expected += [f"en/medications/{slug}/index.html" for slug in library.medications]
-    expected += [f"en/resources/{slug}/index.html" for slug in library.resources]
+                "static/print.js", "static/language.js"]
+    for lang in LANGUAGES:  # every page in every language, translated or with the English fallback
+        expected += [f"{lang}/index.html", f"{lang}/about/index.html", f"{lang}/conditions/index.html",
+                     f"{lang}/medications/index.html", f"{lang}/resources/index.html"]
+        expected += [f"{lang}/conditions/{slug}/index.html" for slug in library.conditions]
+        expected += [f"{lang}/medications/{slug}/index.html" for slug in library.medications]
+        expected += [f"{lang}/resources/{slug}/index.html" for slug in library.resources]
     missing = [path for path in expected if not (starter_site / path).is_file()]
     assert not missing
     assert check_site(starter_site, "/sub/") == []
@@ -89,7 +91,7 @@ def test_site_check_finds_missing_anchor_and_third_party_load(tmp_path):
 
 def test_starter_library_cites_public_domain_sources_and_911():
     """Every page cites a US government source and tells the reader when to call 911."""
-    library = load_library(STARTER)
+    library = load_library(STARTER, LANGUAGES)
     for page in library.all_pages():
         hosts = {source.url.host for source in page.meta.sources}
         assert any(h.endswith((".gov", "nih.gov")) for h in hosts), page.path
@@ -104,11 +106,11 @@ def test_build_reports_progress_and_what_it_rendered(content_dir, runner, tmp_pa
     first = runner.invoke(main, arguments, env={"PORTAL_CACHE_DIR": str(tmp_path / "cache")})
     assert first.exit_code == 0, first.output
     lines = first.output.splitlines()
-    assert "  reading 5 new or changed of 5 content files" in lines
-    assert "  rendering 14 of 14 pages on 1 core(s)" in lines
-    assert lines[-1].startswith(f"Built 14 pages into {output} in ") and lines[-1].endswith("(14 rendered, 0 unchanged).")
+    assert "  reading 6 new or changed of 6 content files" in lines
+    assert "  rendering 54 of 54 pages on 1 core(s)" in lines
+    assert lines[-1].startswith(f"Built 54 pages into {output} in ") and lines[-1].endswith("(54 rendered, 0 unchanged).")
     again = runner.invoke(main, arguments, env={"PORTAL_CACHE_DIR": str(tmp_path / "cache")})
-    assert again.output.splitlines()[-1].endswith("(0 rendered, 14 unchanged).")
+    assert again.output.splitlines()[-1].endswith("(0 rendered, 54 unchanged).")
 
 
 def test_full_base_url_build_has_absolute_sitemap_and_prefixed_links(content_dir, runner, tmp_path):

@@ -15,7 +15,7 @@ README = (Path(__file__).parent.parent / "README.md").read_text()
 
 def test_defaults_load():
     values = load_settings({}, environ={})
-    assert values["PORTAL_LANGUAGES"] == ("en",) and values["PORTAL_BASE_URL"] == "/"
+    assert values["PORTAL_LANGUAGES"] == ("en", "es", "zh", "vi", "ar") and values["PORTAL_BASE_URL"] == "/"
 
 
 def test_environment_is_read():

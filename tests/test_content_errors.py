@@ -59,7 +59,7 @@ def test_valid_content_passes(content_dir, runner, monkeypatch):
     monkeypatch.chdir(content_dir.parent)
     result = runner.invoke(main, ["check", "content"])
     assert result.exit_code == 0, result.output
-    assert "Content is valid: 3 pages, 2 resources." in result.output
+    assert "Content is valid: 4 pages, 2 resources." in result.output
 
 
 def test_readability_exception_turns_the_error_into_a_reported_warning(content_dir, runner, monkeypatch):

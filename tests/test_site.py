@@ -121,7 +121,7 @@ def test_sitemap_and_robots(client):
     namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
     locs = [loc.text for loc in ElementTree.fromstring(response.data).iter(namespace + "loc")]
     assert "/en/conditions/heart-failure/" in locs and "/en/resources/crisis-line/" in locs
-    assert len(locs) == 5 + 2 + 1 + 2
+    assert len(locs) == 5 * (5 + 2 + 1 + 2)  # five languages: indexes, guides, sheets, resources
     assert client.get("/robots.txt").data.decode() == "User-agent: *\nAllow: /\n"
 
 

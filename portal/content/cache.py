@@ -16,6 +16,7 @@ from importlib.metadata import version
 from multiprocessing import get_context
 from pathlib import Path
 
+from portal.i18n import TRANSLATIONS
 from portal.content.pages import FileRead, read_page, read_resource
 from portal.content.readability import load_textstat
 
@@ -26,8 +27,9 @@ PARALLEL_THRESHOLD = 64  # fewer misses than this are read in-process: workers c
 def code_fingerprint() -> str:
     """Hash of the content layer's own files and the versions of the libraries it renders with."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")) + sorted(Path(__file__).parent.glob("*.txt")):
-        digest.update(path.name.encode() + path.read_bytes())
+    here = Path(__file__).parent
+    for path in sorted(here.glob("*.py")) + sorted(here.glob("*.txt")) + sorted(TRANSLATIONS.glob("*/sections.yaml")):
+        digest.update(str(path.relative_to(here.parent.parent)).encode() + path.read_bytes())
     for package in ("markdown", "nh3", "pydantic", "textstat", "PyYAML"):
         digest.update(f"{package}={version(package)}".encode())
     return digest.hexdigest()

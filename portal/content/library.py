@@ -51,6 +51,19 @@ class Library:
             return None
         return versions.get(lang) or versions.get(SOURCE_LANGUAGE)
 
+    def translation_status(self, kind: str, slug: str, lang: str) -> str:
+        """source (English), missing, outdated (English changed since), machine or reviewed."""
+        if lang == SOURCE_LANGUAGE:
+            return "source"
+        versions = self.pages_of(kind)[slug]
+        page = versions.get(lang)
+        if page is None:
+            return "missing"
+        source = versions.get(SOURCE_LANGUAGE)
+        if source is not None and page.meta.translation.source != source.source_hash:
+            return "outdated"
+        return page.meta.translation.status
+
     def all_pages(self):
         for kind in ("condition", "medication"):
             for versions in self.pages_of(kind).values():

@@ -106,6 +106,14 @@ class ReadabilityException(Strict):
     reviewed_on: PastDate = Field(examples=["2026-11-20"])
 
 
+class Translation(Strict):
+    """How a translated page was made, and from which version of the English page."""
+
+    status: Literal["machine", "reviewed"] = Field(examples=["machine"])
+    source: str = Field(pattern=r"^[0-9a-f]{12}$", examples=["3f9a0c21b7de"])
+    reviewed_by: str | None = Field(default=None, examples=['"Ana Ruiz, RN"'])
+
+
 class PageMeta(Strict):
     """Front matter shared by condition guides and medication sheets."""
 
@@ -120,6 +128,7 @@ class PageMeta(Strict):
     keywords: list[Text] = Field(default_factory=list, examples=["[pressure, bp]"])
     teach_back: list[Text] = Field(min_length=3, max_length=5, examples=["\n  - What will you do if ...?"])
     readability_exception: ReadabilityException | None = None
+    translation: Translation | None = None
 
 
 class ConditionMeta(PageMeta):
@@ -202,10 +211,20 @@ class Resource(Strict):
     example: bool = False
 
 
+class CategoryText(Strict):
+    name: Text
+    description: Text
+
+
 class Category(Strict):
     id: Slug
     name: Text
     description: Text
+    translations: dict[LanguageCode, CategoryText] = Field(default_factory=dict)
+
+    def text(self, lang: str) -> CategoryText:
+        """The category's name and description in `lang`, or in English."""
+        return self.translations.get(lang) or CategoryText(name=self.name, description=self.description)
 
 
 class Taxonomy(Strict):

@@ -5,6 +5,7 @@ hash and computed in worker processes (see portal.content.cache).
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,7 @@ class Page:
     links: list[Link] = field(default_factory=list)
     plain_language: PlainLanguage | None = None
     meta_json: str = ""  # the front matter as JSON: what other pages may show of this one
+    source_hash: str = ""  # English pages: what a translation's `translation.source` must name
     digest: str = ""  # hash of the file and the code that read it (set by portal.content.cache)
 
     @property
@@ -72,9 +74,15 @@ def read_resource(file: Path, rel: str) -> FileRead:
     return FileRead(resource, errors, [], document)
 
 
+def source_hash(data: bytes) -> str:
+    """The short hash a translation records of the English file it was made from."""
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
 def read_page(kind: str, slug: str, lang: str, file: Path, rel: str) -> FileRead:
     """Parse, validate and render one page file."""
-    split, errors = split_markdown_file(file.read_text(encoding="utf-8"), rel)
+    data = file.read_bytes()
+    split, errors = split_markdown_file(data.decode("utf-8"), rel)
     warnings: list[ContentError] = []
     body = parse_body(split.body, split.body_first_line, lang)
     errors += [ContentError(rel, line, "body", problem, fix) for line, problem, fix in body.unsafe]
@@ -88,13 +96,45 @@ def read_page(kind: str, slug: str, lang: str, file: Path, rel: str) -> FileRead
             errors += schema_errors(exc, split.meta, rel, model)
     if meta is None:
         return FileRead(None, errors, warnings, split.meta)
-    page = Page(kind, slug, lang, rel, meta, body.sections, body.links, meta_json=meta.model_dump_json())
+    page = Page(kind, slug, lang, rel, meta, body.sections, body.links, meta_json=meta.model_dump_json(),
+                source_hash=source_hash(data) if lang == SOURCE_LANGUAGE else "")
+    errors += translation_errors(page, split.meta)
+    if lang == "es":
+        errors += spanish_readability_errors(page, split.body_first_line)
     if lang == SOURCE_LANGUAGE:
         names = (meta.generic_name, *meta.brand_names) if kind == "medication" else ()
         page.plain_language = review(kind, meta.summary, body.sections, names, split.body_first_line)
         problems = plain_language_errors(page)
         (warnings if meta.readability_exception else errors).extend(problems)
     return FileRead(page, errors, warnings, split.meta)
+
+
+def translation_errors(page: Page, document: YamlDocument) -> list[ContentError]:
+    """English pages are the source; every other page says how it was translated."""
+    translation = page.meta.translation
+    if page.lang == SOURCE_LANGUAGE and translation is not None:
+        return [ContentError(page.path, document.line_of(("translation",)), "translation",
+                             "the English page is the source, not a translation", "remove the translation block")]
+    if page.lang != SOURCE_LANGUAGE and translation is None:
+        return [ContentError(page.path, document.first_line, "translation", "a translation must say how it was made",
+                             "add 'translation:' with 'status: machine' (or reviewed) and 'source:' the "
+                             "first 12 characters of the English file's SHA-256 (portal report translations shows it)")]
+    if translation is not None and translation.status == "reviewed" and not translation.reviewed_by:
+        return [ContentError(page.path, document.line_of(("translation", "status")), "translation.reviewed_by",
+                             "a reviewed translation must name its reviewer", "add 'reviewed_by: Name, role'")]
+    return []
+
+
+def spanish_readability_errors(page: Page, first_line: int) -> list[ContentError]:
+    """Spanish pages: Szigriszt-Pazos (INFLESZ scale) at least 55, 'normal'; aim for 65."""
+    from portal.content.readability import MIN_INFLESZ, inflesz_of, prose_of
+
+    score = inflesz_of(prose_of(f"<p>{page.summary}</p>" + "".join(s.html for s in page.sections)))
+    if score >= MIN_INFLESZ or page.meta.readability_exception is not None:
+        return []
+    return [ContentError(page.path, first_line, "readability",
+                         f"Szigriszt-Pazos score is {score} (INFLESZ); at least {MIN_INFLESZ} is required",
+                         "use shorter sentences and shorter words, aim for 65 ('bastante fácil')")]
 
 
 def section_errors(kind: str, lang: str, rel: str, sections: list[Section], first_line: int) -> list[ContentError]:

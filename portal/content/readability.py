@@ -18,6 +18,7 @@ from pathlib import Path
 MAX_GRADE = 8.0  # the check fails above this (aim for 6)
 LONG_SENTENCE_WORDS = 20
 LONG_SECTION_WORDS = 250
+MIN_INFLESZ = 55  # Spanish: Szigriszt-Pazos on the INFLESZ scale, 55 = "normal", 65 = "bastante fácil"
 
 
 class _Syllables(dict):
@@ -131,6 +132,16 @@ def grade_of(prose: str) -> float:
     textstat = load_textstat()
     textstat.set_lang("en_US")
     return round(float(textstat.flesch_kincaid_grade(prose)), 1)
+
+
+def inflesz_of(prose: str) -> float:
+    """Szigriszt-Pazos score of Spanish prose (textstat; higher is easier)."""
+    textstat = load_textstat()
+    textstat.set_lang("es")
+    try:
+        return round(float(textstat.szigriszt_pazos(prose)), 1)
+    finally:
+        textstat.set_lang("en_US")
 
 
 def long_sentences(prose: str, limit: int = LONG_SENTENCE_WORDS) -> list[str]:

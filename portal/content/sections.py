@@ -1,9 +1,13 @@
 """The sections each kind of page must have, and their headings in each language.
 
-Sections are found by heading text, so writers write ordinary Markdown headings. A new
-language adds its headings here (keyed by the same section ids).
+Sections are found by heading text, so writers write ordinary Markdown headings. English
+headings are here; a new language brings its own in translations/<lang>/sections.yaml.
 """
 from __future__ import annotations
+
+import yaml
+
+from portal.i18n import TRANSLATIONS
 
 # (section id, required) in the order they must appear.
 CONDITION_SECTIONS = [
@@ -27,7 +31,7 @@ SECTIONS = {"condition": CONDITION_SECTIONS, "medication": MEDICATION_SECTIONS}
 # The section that holds the reader's actions, for the PEMAT "actionability" items.
 ACTION_SECTION = {"condition": "what-you-can-do", "medication": "how-to-take-it"}
 
-HEADINGS = {
+HEADINGS: dict[str, dict[str, str]] = {
     "en": {
         "what-it-is": "What it is",
         "what-you-can-do": "What you can do",
@@ -46,6 +50,12 @@ HEADINGS = {
 }
 
 
+def _load_translated_headings() -> None:
+    """Other languages' headings live with their translations: translations/<lang>/sections.yaml."""
+    for path in sorted(TRANSLATIONS.glob("*/sections.yaml")):
+        HEADINGS[path.parent.name] = yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
 def _norm(text: str) -> str:
     return " ".join(text.casefold().strip().rstrip(":.").split())
 
@@ -62,3 +72,6 @@ def section_id(heading: str, lang: str) -> str | None:
 def heading(key: str, lang: str) -> str:
     """The heading a writer should use for section `key` in `lang`."""
     return HEADINGS.get(lang, HEADINGS["en"]).get(key) or HEADINGS["en"][key]
+
+
+_load_translated_headings()
