@@ -90,14 +90,15 @@ def page_weight(site: Path) -> dict:
     return figures
 
 
-def bench_scale(pages: int, runs: int, work: Path) -> dict:
+def bench_scale(pages: int, runs: int, work: Path, languages: str = "en") -> dict:
     content, output, cache = work / f"content-{pages}", work / f"site-{pages}", work / f"cache-{pages}"
     templates = work / f"templates-{pages}"
     for folder in (output, cache, templates):
         shutil.rmtree(folder, ignore_errors=True)
     counts = generate(content, pages)
     shutil.copytree(ROOT / "portal" / "site" / "templates", templates)
-    env = {**os.environ, "PORTAL_CACHE_DIR": str(cache), "PORTAL_TEMPLATES_DIR": str(templates)}
+    env = {**os.environ, "PORTAL_CACHE_DIR": str(cache), "PORTAL_TEMPLATES_DIR": str(templates),
+           "PORTAL_LANGUAGES": languages}
     build = [PYTHON, "build.py", "--content", str(content), "--output", str(output)]
     seconds, peak_kb, log = run_measured(build, env)
     built = int(log.strip().splitlines()[-1].split()[1])
@@ -125,17 +126,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=int, nargs="+", default=[500, 2000, 10000], help="content pages to build")
     parser.add_argument("--runs", type=int, default=5, help="hyperfine runs per rebuild figure")
+    parser.add_argument("--languages", default="en", help="PORTAL_LANGUAGES for the builds (the synthetic pages "
+                        "are English; other languages add fallback pages)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "care-guide-bench")
     args = parser.parse_args()
     if not shutil.which("hyperfine"):
         raise SystemExit("hyperfine is missing: apt-get install hyperfine (or run 'make bench')")
     machine = {"cores": os.cpu_count(), "memory GB": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
                                                            / 2**30, 1),
-               "python": platform.python_version(), "date": dt.datetime.now().isoformat(timespec="seconds")}
+               "python": platform.python_version(), "date": dt.datetime.now().isoformat(timespec="seconds"),
+               "languages": args.languages}
     results = {}
     for pages in args.scales:
         print(f"building {pages} pages ...", file=sys.stderr, flush=True)
-        results[pages] = bench_scale(pages, args.runs, args.work)
+        results[pages] = bench_scale(pages, args.runs, args.work, args.languages)
     report = {"machine": machine, "build": results}
     out = ROOT / "bench" / "results" / f"{dt.date.today().isoformat()}-build-{'-'.join(map(str, args.scales))}.json"
     out.parent.mkdir(exist_ok=True)
