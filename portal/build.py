@@ -26,6 +26,7 @@ from flask_frozen import Freezer, MissingURLGeneratorWarning
 from portal import create_app
 from portal.content import Library, load_library
 from portal.fingerprints import metadata_fingerprint, page_fingerprint, site_fingerprint
+from portal.site.directory import is_stale
 from portal.sitecheck import check_site
 
 EXTRA_FILES = {".nojekyll"}
@@ -76,7 +77,10 @@ def plan(app: Flask) -> list[PlannedPage]:
     """Every page of the site with its fingerprint, in a stable order."""
     library: Library = app.extensions["portal.library"]
     site = site_fingerprint(app)
-    shared = hashlib.sha256((site + metadata_fingerprint(library)).encode()).hexdigest()
+    # A listing turns stale with time alone: the set of stale listings is part of what pages show.
+    with app.test_request_context():
+        stale = ",".join(slug for slug, entry in sorted(library.resources.items()) if is_stale(entry.data))
+    shared = hashlib.sha256((site + metadata_fingerprint(library) + stale).encode()).hexdigest()
     pages = []
     for lang in app.config["PORTAL_LANGUAGES"]:
         for endpoint in ("home", "conditions", "medications", "resources", "about"):
@@ -90,6 +94,9 @@ def plan(app: Flask) -> list[PlannedPage]:
                 pages.append(PlannedPage(f"site.{kind}", {"lang": lang, "slug": slug}, shared + own))
         for slug in library.resources:  # resource pages show only front-matter-like data
             pages.append(PlannedPage("site.resource", {"lang": lang, "slug": slug}, shared))
+        for category in library.taxonomy.categories:
+            if library.resources_in(category.id):
+                pages.append(PlannedPage("site.category", {"lang": lang, "category": category.id}, shared))
     for endpoint in ("choose_language", "not_found_page", "sitemap", "robots"):
         pages.append(PlannedPage(f"site.{endpoint}", {}, shared))
     return pages

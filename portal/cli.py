@@ -86,6 +86,27 @@ def translations(content_dir: str | None, fmt: str) -> None:
     click.echo(translations_report(library, settings["PORTAL_LANGUAGES"], fmt))
 
 
+@report.command()
+@click.argument("content_dir", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text",
+              help="text for the terminal, markdown for a pull-request comment.")
+@click.option("--days", type=int, help="Flag listings older than this (default PORTAL_STALE_AFTER_DAYS, 180).")
+@click.option("--fail", is_flag=True, help="Exit with status 1 when any listing is stale (for a scheduled CI job).")
+def stale(content_dir: str | None, fmt: str, days: int | None, fail: bool) -> None:
+    """Community listings not verified recently, oldest first: the ones to call and check."""
+    import datetime as dt
+
+    from portal.reports import stale_report
+
+    settings, library = _library(content_dir)
+    if days is not None and days < 1:
+        raise click.BadParameter("write a whole number of days, 1 or more", param_hint="--days")
+    text, count = stale_report(library, days or settings["PORTAL_STALE_AFTER_DAYS"], dt.date.today(), fmt)
+    click.echo(text)
+    if fail and count:
+        sys.exit(1)
+
+
 @main.command()
 @click.option("--content", "content_dir", help="Content folder (default ./content).")
 @click.option("--output", default="build", show_default=True, help="Where to write the site.")

@@ -44,7 +44,10 @@ def _base_url(value) -> str:
 
 
 def _days(value) -> int:
-    number = int(value)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"'{value}' is not a number of days; write a whole number like 180") from None
     if number < 1:
         raise ValueError("write a whole number of days, 1 or more")
     return number
@@ -55,6 +58,19 @@ def _phone(value) -> str:
     if value and len(re.sub(r"\D", "", value)) < 3:
         raise ValueError(f"'{value}' is not a phone number; write it as patients should dial it")
     return value
+
+
+def _report_to(value) -> str:
+    value = str(value).strip()
+    if not value:
+        return value
+    if re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+/?", value):
+        return value.rstrip("/")
+    email = value.removeprefix("mailto:")
+    if re.fullmatch(r"[^@\s/]+@[^@\s/]+\.[A-Za-z]{2,}", email):
+        return "mailto:" + email
+    raise ValueError(f"'{value}' is neither a GitHub repository nor an email address; write "
+                     "https://github.com/OWNER/REPO or listings@example.org")
 
 
 SETTINGS = [
@@ -71,6 +87,11 @@ SETTINGS = [
             "(site/base.html, site/about.html, ...), for a clinic's own look and words.", lambda v: str(v).strip()),
     Setting("PORTAL_CACHE_DIR", ".portal-cache", "Folder where parsed pages are kept between runs, keyed by "
             "content hash; empty to turn the cache off.", lambda v: str(v).strip()),
+    Setting("PORTAL_STALE_AFTER_DAYS", 180, "A resource not verified for this many days is flagged 'may be out of "
+            "date: call first' and listed by 'portal report stale'.", _days),
+    Setting("PORTAL_REPORT_PROBLEM_TO", "", "Where 'Report a problem with this listing' goes: a GitHub repository "
+            "(https://github.com/OWNER/REPO, opens a prefilled issue) or an email address. Empty: the link leads "
+            "to the About page, which asks readers to call the clinic.", _report_to),
     Setting("PORTAL_BASE_URL", "/", "Where the site is published: a path (/clinic-portal/) or a full URL "
             "(https://example.org/clinic-portal/). A full URL makes sitemap.xml absolute.", _base_url),
 ]

@@ -1,6 +1,8 @@
 """Reports on the content library, as text for a terminal or Markdown for a pull request."""
 from __future__ import annotations
 
+import datetime as dt
+
 from portal.content import Library
 
 
@@ -64,3 +66,20 @@ def translations_report(library: Library, languages: tuple[str, ...], fmt: str =
                         _table(["page", "status", "English now", "translated from"], rows, fmt))
     heading = "## Translations" if fmt == "markdown" else "Translations"
     return "\n\n".join([heading, *sections])
+
+
+def stale_report(library: Library, after_days: int, today: dt.date, fmt: str = "text") -> tuple[str, int]:
+    """Resources not verified in `after_days` days, oldest first, and how many there are."""
+    stale = sorted((entry for entry in library.resources.values()
+                    if entry.data.days_since_verified(today) > after_days),
+                   key=lambda entry: (entry.data.last_verified, entry.path))
+    rows = [[entry.path, entry.data.name, entry.data.last_verified.isoformat(),
+             str(entry.data.days_since_verified(today)), entry.data.verified_by] for entry in stale]
+    title = f"Listings not verified in the last {after_days} days"
+    heading = f"## {title}" if fmt == "markdown" else title
+    if not rows:
+        return f"{heading}\n\nNone: every one of the {len(library.resources)} listings was verified recently.", 0
+    summary = (f"{len(rows)} of {len(library.resources)} listings. Call each service, check every field, then set "
+               f"last_verified to the date and verified_by to your name.")
+    table = _table(["file", "listing", "last verified", "days ago", "verified by"], rows, fmt)
+    return "\n".join([heading, summary, "", table]), len(rows)

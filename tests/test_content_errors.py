@@ -51,8 +51,9 @@ def test_github_format_annotates_the_line(content_dir, runner, monkeypatch):
     monkeypatch.chdir(content_dir.parent)
     result = runner.invoke(main, ["check", "content", "--format", "github"])
     assert result.exit_code == 1
-    assert ("::error file=content/resources/broken.yaml,line=4,title=Content check::cost: 'cheap' is not "
-            "allowed here (use one of: 'free', 'low-cost', 'sliding-scale' or 'fees')") in result.output.splitlines()
+    assert ("::error file=content/resources/broken.yaml,line=7,title=Content check::phones[1].number: '555-12' is "
+            "not a US phone number (write 10 digits with the area code, like \"1-800-662-4357\" or \"(951) 555-0142\")"
+            ) in result.output.splitlines()
 
 
 def test_valid_content_passes(content_dir, runner, monkeypatch):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from pydantic import ValidationError
 from portal.content.cache import ContentCache, read_files
 from portal.content.errors import ContentError, ContentErrors
 from portal.content.frontmatter import YamlDocument, parse_yaml
-from portal.content.models import SLUG_RE, Resource, Taxonomy
+from portal.content.models import SLUG_RE
+from portal.content.resource_models import Resource, Taxonomy
 from portal.content.pages import SOURCE_LANGUAGE, Page
 from portal.content.schema_errors import schema_errors
 
@@ -114,12 +116,13 @@ class _Loader:
                 self.meta_lines[rel] = result.document
                 if kind == "resource":
                     self.check_categories(rel, result.document)
+                    self.check_resource_languages(rel, result.document)
             if result.item is None:
                 continue
             if kind != "resource":
                 self.library.pages_of(kind).setdefault(slug, {})[lang] = result.item
                 continue
-            key = result.item.name.casefold()
+            key = re.sub(r"[^a-z0-9]+", " ", result.item.name.casefold().replace("&", " and ")).strip()
             if key in names:
                 self.error(rel, result.document.line_of(("name",)), "name", f"'{result.item.name}' is already listed",
                            f"this resource is in {names[key]}; update that file instead")
@@ -222,6 +225,16 @@ class _Loader:
                 self.error(rel, document.line_of(("categories", index)), f"categories[{index + 1}]",
                            f"'{category}' is not a category in content/taxonomy.yaml",
                            f"did you mean '{close[0]}'?" if close else "use one of: " + ", ".join(known))
+
+    def check_resource_languages(self, rel: str, document: YamlDocument) -> None:
+        """A resource's translations must be in the site's other languages; checked even when other fields are wrong."""
+        raw = document.data.get("translations") if isinstance(document.data, dict) else None
+        others = [lang for lang in self.languages if lang != SOURCE_LANGUAGE]
+        for lang in raw if isinstance(raw, dict) else []:
+            if lang not in others:
+                self.error(rel, document.line_of(("translations", lang)), f"translations.{lang}",
+                           f"'{lang}' is not one of the site's other languages",
+                           "use one of: " + ", ".join(others) if others else "remove it")
 
     def check_links(self) -> None:
         """Every slug a page names must exist; a slug names one page across all kinds."""

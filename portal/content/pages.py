@@ -14,7 +14,8 @@ from pydantic import ValidationError
 from portal.content.body import Link, Section, parse_body
 from portal.content.errors import ContentError
 from portal.content.frontmatter import YamlDocument, parse_yaml, split_markdown_file
-from portal.content.models import ConditionMeta, MedicationMeta, Resource
+from portal.content.models import ConditionMeta, MedicationMeta
+from portal.content.resource_models import Resource
 from portal.content.plain_language import PlainLanguage, review
 from portal.content.readability import MAX_GRADE
 from portal.content.schema_errors import schema_errors

@@ -96,17 +96,6 @@ def medication(lang, slug):
     return render_template("site/guide.html", lang=lang, page=page)
 
 
-@site.route("/<lang:lang>/resources/")
-def resources(lang):
-    return render_template("site/resources.html", lang=lang)
-
-
-@site.route("/<lang:lang>/resources/<slug>/")
-def resource(lang, slug):
-    entry = library().resources.get(slug) or abort(404)
-    return render_template("site/resource.html", lang=lang, entry=entry, resource=entry.data)
-
-
 @site.route("/<lang:lang>/about/")
 def about(lang):
     return render_template("site/about.html", lang=lang)
@@ -151,7 +140,13 @@ def public_urls(external: bool = False) -> list[str]:
         for kind, items in (("condition", lib.conditions), ("medication", lib.medications),
                             ("resource", lib.resources)):
             urls += [url_for(ENDPOINT_OF[kind], lang=lang, slug=slug, _external=external) for slug in items]
+        urls += [url_for("site.category", lang=lang, category=c.id, _external=external) for c in used_categories()]
     return urls
+
+
+def used_categories() -> list:
+    """The taxonomy's categories that have at least one resource."""
+    return [c for c in library().taxonomy.categories if library().resources_in(c.id)]
 
 
 @site.app_template_filter("tel_href")
@@ -163,3 +158,6 @@ def tel_href(number: str, kind: str = "voice") -> str:
     elif len(digits) == 11 and digits.startswith("1"):
         digits = "+" + digits
     return f"{'sms' if kind == 'text' else 'tel'}:{digits}"
+
+
+from portal.site import directory  # noqa: E402,F401  (registers the directory's routes)
