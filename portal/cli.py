@@ -107,6 +107,69 @@ def stale(content_dir: str | None, fmt: str, days: int | None, fail: bool) -> No
         sys.exit(1)
 
 
+@main.group(name="export")
+def export_group() -> None:
+    """Export content in a standard format."""
+
+
+@export_group.command(name="hsds")
+@click.argument("output")
+@click.option("--content", "content_dir", help="Content folder (default ./content).")
+def export_hsds(output: str, content_dir: str | None) -> None:
+    """Write the directory as HSDS 3.0.1 into OUTPUT: services.json, organizations.json and csv/."""
+    from pathlib import Path
+
+    from portal.hsds import export_directory
+
+    library = _library(content_dir)[1]
+    written = export_directory(library, Path(output))
+    click.echo(f"Exported {len(library.resources)} services as HSDS 3.0.1: {len(written)} files in {output}")
+
+
+@main.group(name="import")
+def import_group() -> None:
+    """Import content from a standard format."""
+
+
+@import_group.command(name="hsds")
+@click.argument("source")
+@click.option("--content", "content_dir", help="Content folder whose resources/ receives the files (default ./content).")
+def import_hsds(source: str, content_dir: str | None) -> None:
+    """Turn an HSDS dataset (services JSON, or a CSV package folder) into resource files.
+
+    Existing files are never overwritten. Fields that do not fit are reported and kept as comments.
+    """
+    from pathlib import Path
+
+    from portal.content.frontmatter import parse_yaml
+    from portal.content.resource_models import Taxonomy
+    from portal.hsds import import_dataset
+
+    settings = _settings(PORTAL_CONTENT_DIR=content_dir)
+    root = Path(settings["PORTAL_CONTENT_DIR"])
+    if not Path(source).exists():
+        raise click.ClickException(f"{source} does not exist; give an HSDS services JSON file or CSV package folder")
+    taxonomy_file = root / "taxonomy.yaml"
+    document, errors = parse_yaml(taxonomy_file.read_text(encoding="utf-8"), str(taxonomy_file)) \
+        if taxonomy_file.exists() else (None, [])
+    if document is None or errors:
+        raise click.ClickException(f"{taxonomy_file} is missing or broken; run 'portal check' first")
+    report = import_dataset(Path(source), root / "resources", Taxonomy.model_validate(document.data))
+    for path in report.written:
+        click.echo(f"wrote {path}")
+    for line in report.skipped:
+        click.echo(f"not imported: {line}", err=True)
+    for line in report.unmapped:
+        click.echo(f"kept as a comment: {line}", err=True)
+    for line in report.invalid:
+        click.echo(f"to fix: {line}", err=True)
+    click.echo(f"Imported {len(report.written)} services; {len(report.skipped)} records not imported, "
+               f"{len(report.unmapped)} fields kept as comments, {len(report.invalid)} problems to fix "
+               f"(run 'portal check').", err=True)
+    if report.skipped and not report.written:
+        sys.exit(1)
+
+
 @main.command()
 @click.option("--content", "content_dir", help="Content folder (default ./content).")
 @click.option("--output", default="build", show_default=True, help="Where to write the site.")

@@ -43,6 +43,12 @@ def schema_errors(exc: ValidationError, document: YamlDocument, path: str, model
                 fix = f"give at least {low}" + (f", for example {example}" if example else "")
             else:
                 fix = f"give at most {high}"
+        elif kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+            low, high = ctx.get("ge", ctx.get("gt")), ctx.get("le", ctx.get("lt"))
+            problem = f"'{error.get('input')}' is out of range"
+            fix = f"use a number from {low} to {high}" if low is not None and high is not None else error["msg"]
+            if str(loc[-1]) in ("latitude", "longitude"):
+                fix = "use decimal degrees: latitude from -90 to 90, longitude from -180 to 180"
         elif kind == "literal_error":
             problem = f"'{error.get('input')}' is not allowed here"
             fix = f"use one of: {ctx.get('expected')}"
