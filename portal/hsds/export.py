@@ -68,7 +68,9 @@ def organization_record(resource: Resource) -> dict | None:
     org = resource.organization
     if org is None:
         return None
-    record = {"id": uid("organization", org.name.casefold()), "name": org.name, "description": org.description or ""}
+    # HSDS requires a description; without one of ours it repeats the name (the importer knows to drop it).
+    record = {"id": uid("organization", org.name.casefold()), "name": org.name,
+              "description": org.description or org.name}
     if org.email:
         record["email"] = org.email
     if org.website:

@@ -164,7 +164,8 @@ def resource_data(service: dict, taxonomy: Taxonomy, notes: list[str]) -> dict:
     data: dict = {"name": service.get("name", "")}
     org = service.get("organization")
     if org:
-        data["organization"] = {k: v for k, v in (("name", org.get("name")), ("description", org.get("description")),
+        described = org.get("description") if org.get("description") != org.get("name") else None
+        data["organization"] = {k: v for k, v in (("name", org.get("name")), ("description", described),
                                                    ("website", org.get("website")), ("email", org.get("email"))) if v}
     data["description"] = service.get("description", "")
     data["categories"] = _categories(service, taxonomy, notes)

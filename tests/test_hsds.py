@@ -1,0 +1,242 @@
+"""HSDS 3.0.1 export validates against the official schemas; export -> import loses nothing we model."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft7Validator
+from referencing import Registry
+from referencing.jsonschema import DRAFT7
+
+from conftest import FIXTURES, LANGUAGES, STARTER
+from portal.cli import main
+from portal.content import load_library
+
+SHARED = Path(__file__).parent.parent.parent / "shared" / "hsds"
+VENDORED = FIXTURES / "hsds-3.0.1"  # a copy of ../shared/hsds, so a clone elsewhere can run the tests
+
+
+def _schema_dir() -> Path:
+    return VENDORED / "schema"
+
+
+def test_vendored_schemas_are_the_official_ones():
+    if not SHARED.exists():
+        pytest.fail(f"{SHARED} is missing: the official HSDS schemas this copy must match")
+    for path in (SHARED / "schema").rglob("*.json"):
+        assert (VENDORED / "schema" / path.relative_to(SHARED / "schema")).read_bytes() == path.read_bytes(), path
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> Path:
+    output = tmp_path_factory.mktemp("hsds")
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, ["export", "hsds", str(output), "--content", str(STARTER)])
+    assert result.exit_code == 0, result.output
+    return output
+
+
+def _validators() -> tuple[Draft7Validator, Draft7Validator]:
+    schemas = _schema_dir()
+    registry = Registry().with_resources(
+        [(p.name, DRAFT7.create_resource(json.loads(p.read_text()))) for p in schemas.glob("*.json")])
+    service = Draft7Validator(json.loads((schemas / "compiled" / "service_with_definitions.json").read_text()),
+                              format_checker=Draft7Validator.FORMAT_CHECKER)
+    organization = Draft7Validator(json.loads((schemas / "organization.json").read_text()), registry=registry,
+                                   format_checker=Draft7Validator.FORMAT_CHECKER)
+    return service, organization
+
+
+def test_every_exported_record_validates_against_the_official_schemas(exported):
+    service_schema, organization_schema = _validators()
+    services = json.loads((exported / "services.json").read_text())
+    organizations = json.loads((exported / "organizations.json").read_text())
+    assert len(services) == len(load_library(STARTER, LANGUAGES).resources)
+    assert organizations
+    problems = [f"{s['name']}: {list(e.path)}: {e.message}" for s in services for e in service_schema.iter_errors(s)]
+    problems += [f"{o['name']}: {list(e.path)}: {e.message}" for o in organizations
+                 for e in organization_schema.iter_errors(o)]
+    assert problems == []
+    # The validators do catch HSDS's quirks: freq is WEEKLY or MONTHLY, timezone is a number.
+    broken = dict(services[0], schedules=[{"id": services[0]["id"], "freq": "DAILY", "timezone": "America/New_York"}])
+    assert len(list(service_schema.iter_errors(broken))) == 2
+
+
+def test_hsds_quirks(exported):
+    services = {s["name"]: s for s in json.loads((exported / "services.json").read_text())}
+    nami = services["NAMI HelpLine"]
+    [schedule] = nami["schedules"]
+    assert (schedule["freq"], schedule["byday"], schedule["opens_at"], schedule["closes_at"]) == (
+        "WEEKLY", "MO,TU,WE,TH,FR", "10:00", "22:00")
+    assert schedule["timezone"] == -5  # HSDS wants a UTC offset; the IANA zone rides in an attribute
+    assert schedule["attributes"][0]["value"] == "America/New_York"
+    assert nami["assured_date"] == "2026-11-22"
+    categories = [a for a in nami["attributes"] if a["taxonomy_term"]["taxonomy"] == "Open Eligibility"]
+    assert {(a["value"], a["taxonomy_term"]["code"], a["taxonomy_term"]["name"]) for a in categories} == {
+        ("mental-health", "1220", "Counseling"), ("caregiver-support", "1286", "Relief for Caregivers")}
+
+
+def test_export_is_byte_identical_and_ids_are_stable(exported, tmp_path, runner):
+    again = tmp_path / "again"
+    assert runner.invoke(main, ["export", "hsds", str(again), "--content", str(STARTER)]).exit_code == 0
+    files = sorted(p.relative_to(exported) for p in exported.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    for name in files:
+        assert (again / name).read_bytes() == (exported / name).read_bytes(), name
+
+
+def test_csv_package_matches_the_tabular_schema(exported):
+    tabular = json.loads((_schema_dir() / "compiled" / "tabular.json").read_text())["properties"]
+    tables = {spec["items"]["path"]: spec["items"] for spec in tabular.values()}
+    package = json.loads((exported / "csv" / "datapackage.json").read_text())
+    import csv
+
+    for resource in package["resources"]:
+        spec = tables[resource["path"]]
+        with (exported / "csv" / resource["path"]).open(newline="") as handle:
+            reader = csv.DictReader(handle)
+            assert set(reader.fieldnames) <= set(spec["properties"]), resource["path"]
+            rows = list(reader)
+        assert set(spec.get("required", [])) <= set(reader.fieldnames), resource["path"]
+        for row in rows:  # every row has its identifier, and names where the table requires one
+            missing = [c for c in spec.get("required", []) if c in ("id", "name", "number") and not row.get(c)]
+            assert not missing, f"{resource['path']}: {missing}"
+    services = list(csv.DictReader((exported / "csv" / "services.csv").read_text().splitlines()))
+    assert len(services) == len(json.loads((exported / "services.json").read_text()))
+
+
+def _round_trip(source_content: Path, exported: Path, tmp_path: Path, runner) -> tuple:
+    target = tmp_path / "imported" / "content"
+    (target / "conditions").mkdir(parents=True)
+    (target / "medications").mkdir()
+    shutil.copy(source_content / "taxonomy.yaml", target / "taxonomy.yaml")
+    result = runner.invoke(main, ["import", "hsds", str(exported), "--content", str(target)])
+    assert result.exit_code == 0, result.output
+    return load_library(source_content, LANGUAGES), load_library(target, LANGUAGES), result
+
+
+@pytest.mark.parametrize("form", ["services.json", "csv"])
+def test_round_trip_loses_no_field_we_model(form, content_dir, tmp_path, runner):
+    """Every field of the schema, set, survives export and import (JSON and CSV)."""
+    (content_dir / "resources" / "full.yaml").write_text(FULL_RESOURCE)
+    output = tmp_path / "export"
+    assert runner.invoke(main, ["export", "hsds", str(output), "--content", str(content_dir)]).exit_code == 0
+    before, after, result = _round_trip(content_dir, output / form if form == "csv" else output / form,
+                                        tmp_path, runner)
+    assert "0 fields kept as comments, 0 problems to fix" in result.output
+    assert sorted(before.resources) == sorted(after.resources)
+    for slug, entry in before.resources.items():
+        assert after.resources[slug].data == entry.data, slug
+    full = after.resources["full"].data
+    assert full.translations["es"].description == "Comida gratis los martes."
+    assert full.locations[0].latitude == 33.9806 and full.phones[0].extension == "204"
+
+
+def test_starter_directory_round_trips(exported, tmp_path, runner):
+    before, after, _ = _round_trip(STARTER, exported, tmp_path, runner)
+    assert {s: e.data for s, e in after.resources.items()} == {s: e.data for s, e in before.resources.items()}
+
+
+def test_import_of_a_foreign_dataset_reports_what_it_could_not_map(content_dir, runner):
+    """The specification's own example: UK data, fields we don't model; nothing is dropped silently."""
+    result = runner.invoke(main, ["import", "hsds", str(VENDORED / "examples" / "service_full.json"),
+                                  "--content", str(content_dir)])
+    assert result.exit_code == 0, result.output
+    written = content_dir / "resources" / "community-counselling.yaml"
+    text = written.read_text()
+    assert "# Not imported: wait_time: not part of a resource file" in text
+    assert "# Not imported: schedules: time zone offset 3 is not a US zone" in text
+    assert "kept as a comment: " in result.output
+    assert (f"to fix: {written}:" in result.output and "is not a US phone number" in result.output)
+    check = runner.invoke(main, ["check", str(content_dir)])
+    assert check.exit_code == 1 and "community-counselling.yaml" in check.output
+
+
+def test_import_never_overwrites_and_rejects_what_is_not_hsds(content_dir, tmp_path, runner):
+    existing = (content_dir / "resources" / "crisis-line.yaml").read_text()
+    output = tmp_path / "export"
+    runner.invoke(main, ["export", "hsds", str(output), "--content", str(content_dir)])
+    result = runner.invoke(main, ["import", "hsds", str(output), "--content", str(content_dir)])
+    assert result.exit_code == 0
+    assert (content_dir / "resources" / "crisis-line.yaml").read_text() == existing
+    assert (content_dir / "resources" / "crisis-line-2.yaml").exists()
+    (tmp_path / "junk.json").write_text('{"hello": ')
+    bad = runner.invoke(main, ["import", "hsds", str(tmp_path / "junk.json"), "--content", str(content_dir)])
+    assert bad.exit_code == 1 and "cannot read it as JSON" in bad.output
+    inactive = json.loads((output / "services.json").read_text())[:1]
+    inactive[0]["status"] = "defunct"
+    (tmp_path / "old.json").write_text(json.dumps(inactive))
+    skipped = runner.invoke(main, ["import", "hsds", str(tmp_path / "old.json"), "--content", str(content_dir)])
+    assert "status is 'defunct', so it is not listed" in skipped.output
+
+
+FULL_RESOURCE = """\
+name: Hillside Pantry
+organization:
+  name: Hillside Services
+  description: A neighborhood group.
+  website: https://hillside.example.org
+  email: info@hillside.example.org
+description: Free food on Tuesdays.
+categories: [food, mental-health]
+eligibility: Anyone in the county.
+cost: low-cost
+fees: $1 a bag.
+application_process: Just come by.
+interpretation_services: Interpreters by phone.
+phones:
+  - number: "(951) 555-0142"
+    extension: "204"
+    type: voice
+    description: Front desk.
+    languages: [en, es]
+  - number: "(951) 555-0143"
+    type: tty
+website: https://hillside.example.org/pantry
+email: pantry@hillside.example.org
+service_area:
+  description: Riverside area
+  states: [CA]
+  counties: ["Riverside County, CA"]
+  zip_codes: ["92501", "92503"]
+locations:
+  - name: Main pantry
+    address:
+      street: 100 Sample Street
+      street2: Suite 3
+      city: Riverside
+      state: CA
+      zip: "92501"
+    latitude: 33.9806
+    longitude: -117.3755
+    accessibility: Ramp at the side door.
+    transportation: Bus 1 stops in front.
+schedule:
+  timezone: America/Phoenix
+  regular:
+    - days: [tuesday, thursday]
+      opens: "09:00"
+      closes: "13:00"
+    - days: [saturday]
+      opens: "10:00"
+      closes: "12:00"
+  notes: Closed on holidays.
+languages: [en, es, vi]
+last_verified: 2026-11-01
+verified_by: Dana Lee
+example: true
+translations:
+  es:
+    status: reviewed
+    reviewed_by: Ana Ruiz
+    name: Despensa Hillside
+    description: Comida gratis los martes.
+    eligibility: Cualquier persona del condado.
+    fees: $1 por bolsa.
+    application_process: Solo venga.
+    interpretation_services: Intérpretes por teléfono.
+    schedule_notes: Cerrado los días festivos.
+"""
