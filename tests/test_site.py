@@ -81,31 +81,12 @@ def test_medications_index_finds_brand_names(client):
     assert brands == ["Prinivil: Lisinopril", "Zestril: Lisinopril"]
 
 
-def test_resource_pages(client):
-    soup = soup_of(client, "/en/resources/example-pantry/")
-    assert soup.find("p", class_="example-label")
-    call = soup.find("section", class_="contact").a
-    assert call["href"] == "tel:+19515550142" and call.get_text() == "(951) 555-0142"
-    facts = {div.dt.get_text(): div.dd for div in soup.find("dl", class_="facts").find_all("div")}
-    assert facts["Address"].address.get_text(" ", strip=True) == "100 Sample Street Riverside, CA 92501"
-    assert facts["Address"].a["href"].startswith("https://www.openstreetmap.org/search?query=100%20Sample%20Street")
-    assert facts["Cost"].get_text() == "Free"
-    crisis = soup_of(client, "/en/resources/crisis-line/")
-    facts = {div.dt.get_text(): div.dd.get_text() for div in crisis.find("dl", class_="facts").find_all("div")}
-    assert facts["Languages"] == "English, Spanish"
-    assert facts["Where they help"].strip() == "Anywhere in the United States"
-    index = soup_of(client, "/en/resources/")
-    groups = {s.h2.get_text(): [a.get_text() for a in s.find_all("a")] for s in index.find_all("section")}
-    assert groups == {"Food": ["Example: Riverside Food Pantry", "(951) 555-0142"],
-                      "Mental health": ["988 Suicide & Crisis Lifeline", "988"]}
-
-
 def test_home_offers_three_ways_in(client):
     soup = soup_of(client, "/en/")
     headings = [h.get_text() for h in soup.find_all("h2")]
     assert headings == ["Find a health condition", "Find a medicine", "Find help in your community"]
     need = soup.find("section", attrs={"aria-labelledby": "by-need"})
-    assert [a["href"] for a in need.find_all("a")] == ["/en/resources/#food", "/en/resources/#mental-health"]
+    assert [a["href"] for a in need.find_all("a")] == ["/en/categories/food/", "/en/categories/mental-health/"]
 
 
 def test_unknown_pages_are_404_with_a_way_back(client):
@@ -121,7 +102,8 @@ def test_sitemap_and_robots(client):
     namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
     locs = [loc.text for loc in ElementTree.fromstring(response.data).iter(namespace + "loc")]
     assert "/en/conditions/heart-failure/" in locs and "/en/resources/crisis-line/" in locs
-    assert len(locs) == 5 * (5 + 2 + 1 + 2)  # five languages: indexes, guides, sheets, resources
+    assert "/es/categories/food/" in locs
+    assert len(locs) == 5 * (5 + 2 + 1 + 2 + 2)  # five languages: indexes, guides, sheets, resources, categories
     assert client.get("/robots.txt").data.decode() == "User-agent: *\nAllow: /\n"
 
 
