@@ -5,25 +5,16 @@ import datetime as dt
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
 
 from conftest import LANGUAGES, STARTER
 from portal.content import load_library
 from portal.site.directory import LOW_COST, spoken_languages
-from test_browser import ARGS, CHROMIUM
+from test_browser import browser  # noqa: F401  (the Chromium fixture)
 
 LIBRARY = load_library(STARTER, LANGUAGES)
 RESOURCES = [entry.data for entry in LIBRARY.resources.values()]
 TUESDAY_10_AM_PACIFIC = dt.datetime(2026, 11, 24, 18, 0, tzinfo=dt.timezone.utc)
 SUNDAY_3_AM_PACIFIC = dt.datetime(2026, 11, 22, 11, 0, tzinfo=dt.timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def _open(browser, site_server, moment=TUESDAY_10_AM_PACIFIC, path="/sub/en/resources/", **context):
