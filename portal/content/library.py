@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
 from pydantic import ValidationError
 
 from portal.content.cache import ContentCache, read_files
@@ -175,6 +176,8 @@ class _Loader:
                            "rename the folder with lower-case letters, digits and hyphens only")
                 continue
             for file in sorted(entry.iterdir()):
+                if file.suffix == ".md" and file.stem not in self.languages and is_language(file.stem):
+                    continue  # a translation into a language this site does not publish
                 if file.suffix != ".md" or file.stem not in self.languages:
                     self.error(self.rel(file), 1, "file", f"'{file.name}' is not a language file",
                                f"name it after a configured language: {', '.join(l + '.md' for l in self.languages)}")
@@ -231,9 +234,9 @@ class _Loader:
         raw = document.data.get("translations") if isinstance(document.data, dict) else None
         others = [lang for lang in self.languages if lang != SOURCE_LANGUAGE]
         for lang in raw if isinstance(raw, dict) else []:
-            if lang not in others:
+            if lang not in others and not (lang != SOURCE_LANGUAGE and is_language(str(lang))):
                 self.error(rel, document.line_of(("translations", lang)), f"translations.{lang}",
-                           f"'{lang}' is not one of the site's other languages",
+                           f"'{lang}' is not a language code of the site's other languages",
                            "use one of: " + ", ".join(others) if others else "remove it")
 
     def check_links(self) -> None:
@@ -268,6 +271,15 @@ class _Loader:
         self.error(path, line, field, f"there is no {kind} '{slug}'",
                    f"did you mean '{close[0]}'?" if close else
                    f"use the folder or file name of an existing {kind}, or add that {kind} first")
+
+
+def is_language(code: str) -> bool:
+    """A real language code (fr, zh, pt_BR), even if this site does not publish that language."""
+    try:
+        Locale.parse(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
 
 
 def load_library(root: str | Path, languages: tuple[str, ...] = (SOURCE_LANGUAGE,),

@@ -61,6 +61,9 @@ def _rxnorm(value: str | int) -> str:
 def _phone(value: str | int) -> str:
     """Normalize a US phone number to 1-800-662-4357 style; keep N11 and 988 short codes."""
     raw = str(value).strip()
+    if re.search(r"(ext\.?|extension|x|#)\s*\d+\s*$", raw, re.I) and len(re.sub(r"\D", "", raw)) > 11:
+        raise problem(f"'{raw}' has an extension in the number",
+                      "write the number alone, and the extension digits under 'extension:'")
     digits = re.sub(r"\D", "", raw)
     if digits in SHORT_CODES:
         return digits
