@@ -9,6 +9,7 @@ every core. A file is rewritten only when its bytes changed.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -26,7 +27,6 @@ from flask_frozen import Freezer, MissingURLGeneratorWarning
 from portal import create_app
 from portal.content import Library, load_library
 from portal.fingerprints import metadata_fingerprint, page_fingerprint, site_fingerprint
-from portal.site.directory import is_stale
 from portal.sitecheck import check_site
 
 EXTRA_FILES = {".nojekyll"}
@@ -78,8 +78,10 @@ def plan(app: Flask) -> list[PlannedPage]:
     library: Library = app.extensions["portal.library"]
     site = site_fingerprint(app)
     # A listing turns stale with time alone: the set of stale listings is part of what pages show.
-    with app.test_request_context():
-        stale = ",".join(slug for slug, entry in sorted(library.resources.items()) if is_stale(entry.data))
+    # (Computed without a request context: one pushed here would fix the interface language for every page.)
+    days, today = app.config["PORTAL_STALE_AFTER_DAYS"], dt.date.today()
+    stale = ",".join(slug for slug, entry in sorted(library.resources.items())
+                     if entry.data.is_stale(days, today))
     shared = hashlib.sha256((site + metadata_fingerprint(library) + stale).encode()).hexdigest()
     pages = []
     for lang in app.config["PORTAL_LANGUAGES"]:

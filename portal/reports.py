@@ -71,7 +71,7 @@ def translations_report(library: Library, languages: tuple[str, ...], fmt: str =
 def stale_report(library: Library, after_days: int, today: dt.date, fmt: str = "text") -> tuple[str, int]:
     """Resources not verified in `after_days` days, oldest first, and how many there are."""
     stale = sorted((entry for entry in library.resources.values()
-                    if entry.data.days_since_verified(today) > after_days),
+                    if entry.data.is_stale(after_days, today)),
                    key=lambda entry: (entry.data.last_verified, entry.path))
     rows = [[entry.path, entry.data.name, entry.data.last_verified.isoformat(),
              str(entry.data.days_since_verified(today)), entry.data.verified_by] for entry in stale]

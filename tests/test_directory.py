@@ -133,6 +133,8 @@ def test_stale_flag_appears_in_an_incremental_build_without_a_content_change(con
     assert "may be out of date" not in (output / "en/resources/example-pantry/index.html").read_text()
     assert runner.invoke(main, args, env={"PORTAL_STALE_AFTER_DAYS": "1"}).exit_code == 0
     assert "may be out of date" in (output / "en/resources/example-pantry/index.html").read_text()
+    spanish = BeautifulSoup((output / "es/resources/example-pantry/index.html").read_text(), "html.parser")
+    assert spanish.find("h2", id="s-contact").get_text() == "Cómo comunicarse con ellos"  # built in its language
 
 
 @pytest.mark.parametrize("target, expect", [

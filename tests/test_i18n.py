@@ -132,3 +132,16 @@ def test_hard_spanish_fails_the_readability_check(content_dir, runner, monkeypat
     assert line.startswith("content/conditions/high-blood-pressure/es.md:22: readability: Szigriszt-Pazos score is ")
     assert line.endswith("(INFLESZ); at least 55 is required (use shorter sentences and shorter words, "
                          "aim for 65 ('bastante fácil'))")
+
+
+def test_the_built_site_is_in_each_pages_language(starter_site):
+    """Every frozen page renders in its own language (Frozen-Flask shares one app context across pages)."""
+    for lang in LANGUAGES:
+        expected = "Skip to main content"
+        if lang != "en":
+            with (ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+                expected = read_po(handle).get(expected).string
+        for path in (f"{lang}/index.html", f"{lang}/conditions/asthma/index.html",
+                     f"{lang}/resources/988-lifeline/index.html"):
+            soup = BeautifulSoup((starter_site / path).read_text(), "html.parser")
+            assert soup.find("a", class_="skip-link").get_text() == expected, path

@@ -33,6 +33,10 @@ class YamlDocument:
                 return self.lines[tuple(loc[:end])]
         return self.first_line
 
+    def has(self, loc: tuple) -> bool:
+        """Whether the file itself writes this field (even with an empty value)."""
+        return tuple(loc) in self.lines
+
 
 def _walk(node, path: tuple, lines: dict, offset: int) -> None:
     if isinstance(node, yaml.MappingNode):

@@ -231,7 +231,7 @@ class Resource(Strict):
     last_verified: PastDate = Field(examples=["2026-11-20"])
     verified_by: Text = Field(examples=['"Dana Lee, community health worker"'])
     example: bool = False
-    translations: dict[LanguageCode, ResourceText] = Field(default_factory=dict)
+    translations: dict[str, ResourceText] = Field(default_factory=dict)  # keys checked by the loader
 
     def text(self, field: str, lang: str) -> str | None:
         """A translatable field in `lang`, or in English when it has no translation."""
@@ -244,6 +244,10 @@ class Resource(Strict):
 
     def days_since_verified(self, today: dt.date) -> int:
         return (today - self.last_verified).days
+
+    def is_stale(self, after_days: int, today: dt.date) -> bool:
+        """Not verified within `after_days` days: shown as 'may be out of date'."""
+        return self.days_since_verified(today) > after_days
 
 
 class OpenEligibilityTerm(Strict):

@@ -17,7 +17,7 @@ def schema_errors(exc: ValidationError, document: YamlDocument, path: str, model
         kind, ctx = error["type"], error.get("ctx") or {}
         top = model.model_fields.get(str(loc[0])) if loc else None
         example = (top.examples or [None])[0] if top and len(loc) == 1 else None
-        if error.get("input", "") is None and kind != "missing":
+        if error.get("input", "") is None and kind != "missing" and document.has(loc):
             problem = "is empty"
             fix = f"write a value, like {example}" if example else "write a value, or remove the line"
         elif kind == "content":

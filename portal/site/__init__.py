@@ -5,7 +5,7 @@ import re
 
 from babel import Locale
 from flask import Blueprint, abort, current_app, render_template, url_for
-from flask_babel import format_date
+from flask_babel import format_date, refresh
 from markupsafe import Markup
 from werkzeug.routing import BaseConverter
 
@@ -51,6 +51,13 @@ def content_html(html: str, lang: str) -> Markup:
     def link(match: re.Match) -> str:
         return f'href="{url_for(ENDPOINT_OF[match.group(1)], lang=lang, slug=match.group(2))}"'
     return Markup(_CONTENT_LINK.sub(link, html))
+
+
+@site.before_app_request
+def _language_of_this_request() -> None:
+    """Forget the language of the previous page: Frozen-Flask renders every page in one app context,
+    where Flask-Babel would otherwise keep the first page's language for all of them."""
+    refresh()
 
 
 @site.app_context_processor

@@ -49,8 +49,7 @@ def spoken_languages(resource: Resource) -> list[str]:
 
 def is_stale(resource: Resource, today: dt.date | None = None) -> bool:
     """Not verified within PORTAL_STALE_AFTER_DAYS."""
-    days = current_app.config["PORTAL_STALE_AFTER_DAYS"]
-    return resource.days_since_verified(today or dt.date.today()) > days
+    return resource.is_stale(current_app.config["PORTAL_STALE_AFTER_DAYS"], today or dt.date.today())
 
 
 def listing_data(resource: Resource) -> dict[str, str]:
