@@ -45,11 +45,21 @@ def main() -> None:
               help="text: file:line: field: problem (fix). github: GitHub Actions annotations.")
 def check(content_dir: str | None, fmt: str) -> None:
     """Validate every content file in CONTENT_DIR (default ./content) and list every problem."""
+    from portal.search.synonyms import read_synonyms
+
     settings = _settings(PORTAL_CONTENT_DIR=content_dir)
+    root, languages = settings["PORTAL_CONTENT_DIR"], settings["PORTAL_LANGUAGES"]
     try:
-        library = load_library(settings["PORTAL_CONTENT_DIR"], settings["PORTAL_LANGUAGES"], settings["PORTAL_CACHE_DIR"])
-    except ContentErrors as exc:
+        library = load_library(root, languages, settings["PORTAL_CACHE_DIR"])
+    except ContentErrors as exc:  # the synonyms file's own mistakes are listed too
+        exc.errors = sorted(exc.errors + read_synonyms(root, languages)[1])
         _print_errors(exc, fmt)
+        sys.exit(1)
+    synonym_errors = read_synonyms(root, languages, library)[1]
+    if synonym_errors:
+        failure = ContentErrors(synonym_errors)
+        failure.warnings = library.warnings
+        _print_errors(failure, fmt)
         sys.exit(1)
     for warning in library.warnings:
         click.echo(warning.github() if fmt == "github" else str(warning))

@@ -33,6 +33,7 @@ class SearchHit:
     lang: str  # the language of the page's URL
     content_lang: str  # the language its text is in: English where no translation exists yet
     score: float = 0.0
+    reviewed: str = ""  # YYYY-MM-DD the page was last reviewed
     categories: list[str] = field(default_factory=list)
 
 
@@ -69,7 +70,7 @@ class PortalSearch:
     def _hit(self, document: SearchDocument, score: float = 0.0) -> SearchHit:
         return SearchHit(document.kind, document.slug, document.title, document.summary,
                          self.base_url + document.path, document.lang, document.content_lang, round(score, 3),
-                         list(document.categories))
+                         document.reviewed, list(document.categories))
 
     def search(self, query: str, lang: str, type: str | None = None, limit: int = 10) -> SearchResults:
         """Pages for the words of `query` in `lang`; a query that is a code also finds the code's pages."""

@@ -33,6 +33,7 @@ class SearchDocument:
     names: list[str]  # the names a page is known by, correctly spelled (for "did you mean")
     body: str
     path: str  # the page's path below the site's base URL: es/conditions/asthma/
+    reviewed: str = ""  # when the page was last reviewed (a resource: last verified), YYYY-MM-DD
     categories: list[str] = field(default_factory=list)
     icd10: list[str] = field(default_factory=list)
     rxnorm: str = ""
@@ -70,14 +71,15 @@ def build_documents(library, synonyms: Synonyms, languages: tuple[str, ...]) -> 
                 documents.append(SearchDocument(
                     lang, page.lang, kind, slug, page.title, page.summary,
                     search_terms(synonyms, page_terms(page), lang, page.lang), page_names(page), body,
-                    page_path(lang, kind, slug),
+                    page_path(lang, kind, slug), meta.last_reviewed.isoformat(),
                     icd10=list(getattr(meta, "icd10", [])), rxnorm=getattr(meta, "rxnorm", None) or ""))
         for slug in sorted(library.resources):
             resource = library.resources[slug].data
             documents.append(SearchDocument(
                 lang, "en", "resource", slug, resource.name, resource.description,
                 search_terms(synonyms, resource_terms(resource, library.taxonomy, lang), lang, "en"),
-                [resource.name], resource.description, page_path(lang, "resource", slug), categories=list(resource.categories)))
+                [resource.name], resource.description, page_path(lang, "resource", slug),
+                resource.last_verified.isoformat(), categories=list(resource.categories)))
     return documents
 
 
