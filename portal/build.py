@@ -20,7 +20,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, g
 from flask_frozen import Freezer, MissingURLGeneratorWarning
 
 from portal import create_app
@@ -71,6 +71,13 @@ def make_site(library: Library, settings: dict) -> Flask:
                       FREEZER_REMOVE_EXTRA_FILES=False, FREEZER_IGNORE_404_NOT_FOUND=False,
                       FREEZER_REDIRECT_POLICY="error",
                       FREEZER_DESTINATION_IGNORE=[f"{BUNDLE}/*"])  # the search index is written after freezing
+
+    @app.before_request
+    def _forget_the_last_pages_language():
+        # Frozen-Flask requests every page inside one app context, so `g` outlives a page and
+        # Flask-Babel would keep the first page's language for all of them.
+        g.pop("_flask_babel", None)
+
     return app
 
 

@@ -10,6 +10,7 @@ Knows no Flask.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -74,6 +75,7 @@ class PortalSearch:
 
     def search(self, query: str, lang: str, type: str | None = None, limit: int = 10) -> SearchResults:
         """Pages for the words of `query` in `lang`; a query that is a code also finds the code's pages."""
+        query = unicodedata.normalize("NFC", query)
         coded = []
         system = looks_like_code(query)
         if system:

@@ -34,10 +34,8 @@ def normalize(term: str) -> str:
 class LanguageSynonyms(Strict):
     """The synonyms of one language."""
 
-    same: list[list[Text]] = Field(default_factory=list,
-                                   examples=["\n    - [short of breath, shortness of breath, can't breathe]"])
-    means: dict[str, list[Text]] = Field(default_factory=dict,
-                                         examples=["\n    water pill: [furosemide, hydrochlorothiazide]"])
+    same: list[list[Text]] = Field(default_factory=list, examples=["[[short of breath, can't breathe]]"])
+    means: dict[str, list[Text]] = Field(default_factory=dict, examples=["{water pill: [furosemide]}"])
 
 
 @dataclasses.dataclass
@@ -155,7 +153,7 @@ def read_synonyms(root: str | Path, languages: tuple[str, ...], library=None) ->
         line = document.line_of((lang,))
         if lang not in languages:
             errors.append(ContentError(rel, line, str(lang), f"'{lang}' is not a language of the site",
-                                       f"use one of: {', '.join(languages)} (or add it to PORTAL_LANGUAGES)"))
+                                       f"use one of: {', '.join(languages)}; or add it to PORTAL_LANGUAGES"))
             continue
         # Validate the block alone, then point each error at its line in the whole file.
         block = YamlDocument(value or {}, {k[1:]: v for k, v in document.lines.items() if k[:1] == (lang,)}, line)

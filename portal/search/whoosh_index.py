@@ -26,7 +26,10 @@ from portal.search.documents import SearchDocument, documents_digest
 
 FIELD_BOOSTS = {"title": 4.0, "terms": 3.0, "summary": 2.0, "body": 1.0}
 FUZZY_FIELDS = ("title", "terms", "body")
-FORMAT = "3"  # bump when analyzers or fields change, so stored indexes are rebuilt
+FORMAT = "4"  # bump when analyzers or fields change, so stored indexes are rebuilt
+# Words, with their combining marks (Arabic vowel signs, decomposed Vietnamese tones): \w alone splits them.
+_LETTER = r"[\w\u0300-\u036f\u064b-\u065f\u0670]"
+_WORD = rf"{_LETTER}+(\.?{_LETTER}+)*"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
 _ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
@@ -62,7 +65,7 @@ class ArabicFilter(Filter):
 class CjkFilter(Filter):
     """Chinese runs become overlapping two-character words, and single characters when indexing."""
 
-    def __call__(self, tokens, mode="", **kwargs):
+    def __call__(self, tokens):
         for token in tokens:
             text = token.text
             if not _CJK.search(text):
@@ -75,7 +78,7 @@ class CjkFilter(Filter):
                     yield token
                     continue
                 grams = [run[i:i + 2] for i in range(len(run) - 1)] or [run]
-                if mode == "index" and len(run) > 1:
+                if token.mode == "index" and len(run) > 1:
                     grams += list(run)
                 for gram in grams:
                     token.text = gram
@@ -84,7 +87,7 @@ class CjkFilter(Filter):
 
 def analyzer(lang: str, stem: bool = True):
     """The analyzer of a language; `stem=False` keeps whole words (the spelling vocabulary)."""
-    chain = RegexTokenizer(r"\w+(\.?\w+)*") | LowercaseFilter()
+    chain = RegexTokenizer(_WORD) | LowercaseFilter()
     if lang == "zh":
         return chain | CjkFilter()
     if lang == "ar":
