@@ -86,3 +86,14 @@ def test_a_bad_synonyms_file_stops_the_build_and_keeps_the_site(content_dir, run
     assert result.exit_code == 1
     assert "content/synonyms.yaml:3: en.means.bp pill[1]: no page in 'en' has 'no such page'" in result.output
     assert (output / "en" / "index.html").read_bytes() == before
+
+
+def test_the_serve_preview_reloads_saved_synonyms(app, content_dir):
+    from portal.watch import watch_content
+
+    watch_content(app)
+    client = app.test_client()
+    before = client.get("/api/v1/search", query_string={"q": "bp pill"}).get_json()["results"]
+    assert [hit["slug"] for hit in before[:1]] != ["lisinopril"]
+    (content_dir / "synonyms.yaml").write_text(GOOD)
+    assert client.get("/api/v1/search", query_string={"q": "bp pill"}).get_json()["results"][0]["slug"] == "lisinopril"
