@@ -56,6 +56,13 @@ def test_words_only_in_the_synonyms_find_the_page_but_are_never_shown(page, site
     assert "pee pill" not in page.locator("body").aria_snapshot()
 
 
+def test_when_no_page_has_every_word_the_pages_with_most_of_them_come(page, site_server):  # noqa: F811
+    # Pagefind alone finds nothing for these: no page has all the words, or the word as typed.
+    assert "/sub/en/resources/liheap-energy-help/" in search(page, site_server, "en", "help with electric bill")[:3]
+    assert search(page, site_server, "en", "diabeetus")[0] == "/sub/en/conditions/type-2-diabetes/"
+    assert page.locator("[data-search-status]").inner_text().startswith("Pages found for “diabeetus”")
+
+
 def test_only_the_article_is_indexed(page, site_server):  # noqa: F811
     assert search(page, site_server, "en", "Español") == []  # the language switcher is on every page
 

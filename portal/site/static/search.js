@@ -20,7 +20,8 @@ function fill(message, values) {
 async function engine() {
   if (!pagefind) {
     pagefind = await import(words.pagefind);
-    await pagefind.options({ baseUrl: words.base });
+    // No worker: it would add a 41 kB download to the first search, for indexes this small.
+    await pagefind.options({ baseUrl: words.base, noWorker: true });
   }
   return pagefind;
 }
@@ -58,19 +59,41 @@ async function run(query, kind) {
     return;
   }
   status.textContent = words.msgSearching;
-  let found;
+  let results;
   try {
-    found = await (await engine()).search(query, kind ? { filters: { type: kind } } : {});
+    results = await find(query, kind ? { filters: { type: kind } } : {});
   } catch (error) {
     status.textContent = words.msgBroken;
     return;
   }
   if (ticket !== latest) return; // a newer search has started
-  shown = found.results.slice();
+  shown = results.slice();
   await showMore();
-  status.textContent = found.results.length
-    ? fill(words.msgResults, { query, count: found.results.length })
+  status.textContent = results.length
+    ? fill(words.msgResults, { query, count: results.length })
     : fill(words.msgNone, { query });
+}
+
+// Pagefind wants every word of a query on a page. When no page has them all, the pages with the
+// most of them come next; then the pages with words that begin like the typed ones (a
+// misspelling is often right in its first letters: "diabeetus").
+async function find(query, options) {
+  const pf = await engine();
+  const found = await pf.search(query, options);
+  if (found.results.length) return found.results;
+  const typed = query.split(/\s+/).filter((word) => word.length > 1);
+  for (const variant of [typed, typed.filter((w) => w.length >= 5).map((w) => w.slice(0, 4))]) {
+    if (variant.length < 1 || (variant === typed && variant.length < 2)) continue;
+    const scores = new Map();
+    for (const each of await Promise.all(variant.map((word) => pf.search(word, options)))) {
+      for (const result of each.results) {
+        const best = scores.get(result.id);
+        scores.set(result.id, { result, score: (best ? best.score : 0) + result.score });
+      }
+    }
+    if (scores.size) return [...scores.values()].sort((a, b) => b.score - a.score).map((entry) => entry.result);
+  }
+  return [];
 }
 
 function searchNow() {
