@@ -35,11 +35,13 @@ serve: build
 test: install-test chromium
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(PY) -m pytest
 
-# Every benchmark figure (bench/README.md): builds at 500, 2,000 and 10,000 pages, page weight.
-bench: install
+# Every benchmark figure (bench/README.md): builds at 500, 2,000 and 10,000 pages, page weight,
+# API search latency and the bytes of a first static search (Chromium).
+bench: install-test chromium
 	@command -v hyperfine >/dev/null 2>&1 || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null; }
 	$(PY) bench/run.py
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(PY) bench/search.py
 
 # Interface strings: extract them from the code and templates, merge them into every catalog.
 # Translators then fill in translations/<lang>/LC_MESSAGES/messages.po; the portal compiles them.

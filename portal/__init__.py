@@ -9,10 +9,11 @@ from flask_babel import Babel
 from portal.config import load_settings
 from portal.content import Library, load_library
 from portal.i18n import TRANSLATIONS, compile_catalogs
+from portal.search.synonyms import load_synonyms
 
 
-def create_app(settings: dict | None = None, library: Library | None = None) -> Flask:
-    """Build the portal app: check settings, load the content library, wire the blueprints."""
+def create_app(settings: dict | None = None, library: Library | None = None, synonyms=None) -> Flask:
+    """Build the portal app: check settings, load the content library and synonyms, wire the blueprints."""
     values = load_settings(settings)
     # A clinic's own templates, if any, are found before the built-in ones of the same name.
     app = Flask(__name__, static_folder=None, template_folder=str(Path(values["PORTAL_TEMPLATES_DIR"]).resolve())
@@ -23,12 +24,17 @@ def create_app(settings: dict | None = None, library: Library | None = None) -> 
         library = load_library(app.config["PORTAL_CONTENT_DIR"], app.config["PORTAL_LANGUAGES"],
                                app.config["PORTAL_CACHE_DIR"])
     app.extensions["portal.library"] = library
+    if synonyms is None:
+        synonyms = load_synonyms(app.config["PORTAL_CONTENT_DIR"], app.config["PORTAL_LANGUAGES"], library)
+    app.extensions["portal.synonyms"] = synonyms
 
     compile_catalogs()
     Babel(app, locale_selector=lambda: (request.view_args or {}).get("lang", "en"),
           default_translation_directories=str(TRANSLATIONS))
 
+    from portal.api.search import search_api
     from portal.site import site
 
     app.register_blueprint(site)
+    app.register_blueprint(search_api)
     return app

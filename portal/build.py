@@ -27,6 +27,7 @@ from flask_frozen import Freezer, MissingURLGeneratorWarning
 from portal import create_app
 from portal.content import Library, load_library
 from portal.fingerprints import metadata_fingerprint, page_fingerprint, site_fingerprint
+from portal.search.pagefind import BUNDLE, ENTRY, PagefindError, bundle_files, index_site
 from portal.sitecheck import check_site
 
 EXTRA_FILES = {".nojekyll"}
@@ -69,7 +70,9 @@ def make_site(library: Library, settings: dict) -> Flask:
     base = app.config["PORTAL_BASE_URL"]
     app.config.update(FREEZER_BASE_URL=base if base.startswith("http") else "http://localhost" + base,
                       FREEZER_REMOVE_EXTRA_FILES=False, FREEZER_IGNORE_404_NOT_FOUND=False,
-                      FREEZER_REDIRECT_POLICY="error")
+                      FREEZER_REDIRECT_POLICY="error",
+                      FREEZER_DESTINATION_IGNORE=[f"{BUNDLE}/*"])  # the search index is written after freezing
+
     return app
 
 
@@ -82,10 +85,11 @@ def plan(app: Flask) -> list[PlannedPage]:
     days, today = app.config["PORTAL_STALE_AFTER_DAYS"], dt.date.today()
     stale = ",".join(slug for slug, entry in sorted(library.resources.items())
                      if entry.data.is_stale(days, today))
-    shared = hashlib.sha256((site + metadata_fingerprint(library) + stale).encode()).hexdigest()
+    synonyms = app.extensions["portal.synonyms"].digest  # every page carries its search words
+    shared = hashlib.sha256((site + metadata_fingerprint(library) + stale + synonyms).encode()).hexdigest()
     pages = []
     for lang in app.config["PORTAL_LANGUAGES"]:
-        for endpoint in ("home", "conditions", "medications", "resources", "about"):
+        for endpoint in ("home", "conditions", "medications", "resources", "search", "about"):
             pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, shared))
         for kind in ("condition", "medication"):
             for slug in library.pages_of(kind):
@@ -180,9 +184,31 @@ def freeze(app: Flask, staging: Path, published: Path | None, previous: dict[str
     return {p.url: p.fingerprint for p in pages}, stale, current | static | EXTRA_FILES, unchanged
 
 
+def index(staging: Path, published: Path | None, site_files: set[str], unchanged: set[str], removed: list[str],
+          progress=None) -> tuple[set[str], list[str]]:
+    """Step 4: the search index (Pagefind) of the new site, in staging/pagefind/.
+
+    Returns the index's files and the files of the published index it replaces. When no page
+    changed, the published index is kept as it is.
+    """
+    pages = {rel for rel in site_files if rel.endswith(".html")}
+    old = bundle_files(published) if published is not None else set()
+    if f"{BUNDLE}/{ENTRY}" in old and pages <= unchanged and not any(r.endswith(".html") for r in removed):
+        return old, []
+    if progress:
+        progress("  indexing the pages for search (Pagefind)")
+    try:
+        count, files = index_site([staging, published] if published else [staging], pages, staging)
+    except PagefindError as exc:
+        raise BuildError("The search index could not be built:", [str(exc)]) from None
+    if progress:
+        progress(f"  indexed {count} pages for search")
+    return files, sorted(old - files)
+
+
 def verify(layers: list[Path], base_url: str, cache_dir: str, removed: list[str] = (),
            site_files: set[str] | None = None, unchanged: set[str] = frozenset()) -> None:
-    """Step 4: every internal link and asset resolves and nothing loads from another site."""
+    """Step 5: every internal link and asset resolves and nothing loads from another site."""
     problems = check_site(layers, urlsplit(base_url).path or "/", Path(cache_dir) / "sitecheck" if cache_dir else None,
                           set(removed), site_files, unchanged)
     if problems:
@@ -190,7 +216,7 @@ def verify(layers: list[Path], base_url: str, cache_dir: str, removed: list[str]
 
 
 def publish(staging: Path, output: Path, incremental: bool, stale: list[str]) -> None:
-    """Step 5: put the new site in place.
+    """Step 6: put the new site in place.
 
     A full build swaps the whole folder in two renames. An incremental build moves each
     changed file over the old one (each move is atomic) and deletes the pages that are gone.
@@ -202,7 +228,8 @@ def publish(staging: Path, output: Path, incremental: bool, stale: list[str]) ->
         staging.rename(output)
         shutil.rmtree(old, ignore_errors=True)
         return
-    for path in sorted(staging.rglob("*")):
+    # The search index's entry file names its other files, so it is replaced after them.
+    for path in sorted(staging.rglob("*"), key=lambda p: (p.name == ENTRY, p)):
         if path.is_file():
             target = output / path.relative_to(staging)
             if target.is_file() and target.read_bytes() == path.read_bytes():
@@ -238,8 +265,10 @@ def build(settings: dict, output: str | Path = "build", progress=None, workers: 
     published = output if previous else None
     try:
         fingerprints, stale, site_files, unchanged = freeze(app, staging, published, previous, workers, progress)
+        search_files, stale_search = index(staging, published, site_files, unchanged, stale, progress)
         verify([staging, output] if published else [staging], app.config["PORTAL_BASE_URL"],
-               app.config["PORTAL_CACHE_DIR"], stale, site_files, unchanged)
+               app.config["PORTAL_CACHE_DIR"], stale, site_files | search_files, unchanged)
+        stale += stale_search
         if manifest:
             manifest.unlink(missing_ok=True)  # if publishing is cut short, the next build is a full one
         rendered = sum(1 for p in staging.rglob("*.*") if p.is_file() and p.suffix in (".html", ".xml", ".txt"))

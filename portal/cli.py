@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -45,11 +46,21 @@ def main() -> None:
               help="text: file:line: field: problem (fix). github: GitHub Actions annotations.")
 def check(content_dir: str | None, fmt: str) -> None:
     """Validate every content file in CONTENT_DIR (default ./content) and list every problem."""
+    from portal.search.synonyms import read_synonyms
+
     settings = _settings(PORTAL_CONTENT_DIR=content_dir)
+    root, languages = settings["PORTAL_CONTENT_DIR"], settings["PORTAL_LANGUAGES"]
     try:
-        library = load_library(settings["PORTAL_CONTENT_DIR"], settings["PORTAL_LANGUAGES"], settings["PORTAL_CACHE_DIR"])
-    except ContentErrors as exc:
+        library = load_library(root, languages, settings["PORTAL_CACHE_DIR"])
+    except ContentErrors as exc:  # the synonyms file's own mistakes are listed too
+        exc.errors = sorted(exc.errors + read_synonyms(root, languages)[1])
         _print_errors(exc, fmt)
+        sys.exit(1)
+    synonym_errors = read_synonyms(root, languages, library)[1]
+    if synonym_errors:
+        failure = ContentErrors(synonym_errors)
+        failure.warnings = library.warnings
+        _print_errors(failure, fmt)
         sys.exit(1)
     for warning in library.warnings:
         click.echo(warning.github() if fmt == "github" else str(warning))
@@ -197,11 +208,24 @@ def build(content_dir: str | None, output: str, base_url: str | None) -> None:
                f"({result.rendered} rendered, {result.pages - result.rendered} unchanged).", err=True)
 
 
+def serve_search_index(app, folder: str) -> bool:
+    """Serve a built Pagefind index at /pagefind/ (the preview has no index of its own); False if there is none."""
+    from flask import send_from_directory
+
+    index = Path(folder).resolve()
+    if not index.is_dir():
+        return False
+    app.add_url_rule("/pagefind/<path:name>", "pagefind", lambda name: send_from_directory(index, name))
+    return True
+
+
 @main.command()
 @click.option("--content", "content_dir", help="Content folder (default ./content).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-def serve(content_dir: str | None, host: str, port: int) -> None:
+@click.option("--search-index", default="build/pagefind", show_default=True,
+              help="The site search index of the last build, served at /pagefind/ so the search page works.")
+def serve(content_dir: str | None, host: str, port: int, search_index: str) -> None:
     """Serve the portal locally; saved content shows on the next page load, code changes restart it."""
     from portal import create_app
     from portal.watch import watch_content
@@ -214,5 +238,7 @@ def serve(content_dir: str | None, host: str, port: int) -> None:
         sys.exit(1)
     app.config["TEMPLATES_AUTO_RELOAD"] = True
     watch_content(app)
+    if not serve_search_index(app, search_index):
+        click.echo(f"No search index in {search_index}: run 'portal build' for the search page to work.", err=True)
     click.echo(f"Care Guide Portal: open http://{host}:{port}/ in your browser (Ctrl+C to stop).", err=True)
     app.run(host=host, port=port, debug=False, use_reloader=True)

@@ -1,4 +1,4 @@
-"""Live preview for `portal serve`: when a content file is saved, reload the library.
+"""Live preview for `portal serve`: when a content file is saved, reload the library and synonyms.
 
 Before each request the content folder is checked for changed files (by size and modification
 time). On a change the library is loaded again; the content cache re-reads only the files that
@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Flask, render_template_string
 
 from portal.content import ContentErrors, load_library
+from portal.search.synonyms import load_synonyms
 
 _ERRORS_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Content errors</title></head>
@@ -35,8 +36,9 @@ def watch_content(app: Flask) -> None:
         if snapshot != state["snapshot"]:
             state["snapshot"] = snapshot
             try:
-                app.extensions["portal.library"] = load_library(
-                    root, app.config["PORTAL_LANGUAGES"], app.config["PORTAL_CACHE_DIR"])
+                library = load_library(root, app.config["PORTAL_LANGUAGES"], app.config["PORTAL_CACHE_DIR"])
+                synonyms = load_synonyms(root, app.config["PORTAL_LANGUAGES"], library)
+                app.extensions.update({"portal.library": library, "portal.synonyms": synonyms})
                 state["errors"] = None
                 app.logger.info("content reloaded")
             except ContentErrors as exc:

@@ -58,3 +58,15 @@ def test_serve_preview_reloads_saved_content_and_shows_errors(app, content_dir):
     assert "heart-failure/en.md:2: title: is required but missing" in response.data.decode()
     guide.write_text(original)
     assert client.get("/en/conditions/heart-failure/").status_code == 200
+
+
+def test_serve_preview_serves_the_last_builds_search_index(app, tmp_path):
+    from portal.cli import serve_search_index
+
+    assert serve_search_index(app, str(tmp_path / "missing")) is False
+    (tmp_path / "pagefind").mkdir()
+    (tmp_path / "pagefind" / "pagefind.js").write_text("export const search = 1;")
+    assert serve_search_index(app, str(tmp_path / "pagefind")) is True
+    response = app.test_client().get("/pagefind/pagefind.js")
+    assert response.status_code == 200 and b"export const search" in response.data
+    response.close()

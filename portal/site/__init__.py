@@ -11,6 +11,7 @@ from werkzeug.routing import BaseConverter
 
 from portal.content import Library
 from portal.content.library import SOURCE_LANGUAGE
+from portal.search.synonyms import page_terms, resource_terms, search_terms
 
 site = Blueprint("site", __name__, template_folder="templates", static_folder="static",
                  static_url_path="/static")
@@ -60,10 +61,19 @@ def _language_of_this_request() -> None:
     refresh()
 
 
+def terms_of(item, lang: str) -> str:
+    """The words a page is found by in the site's search (its own and their synonyms), for Pagefind."""
+    synonyms = current_app.extensions["portal.synonyms"]
+    if hasattr(item, "kind"):
+        return ", ".join(search_terms(synonyms, page_terms(item), lang, item.lang))
+    return ", ".join(search_terms(synonyms, resource_terms(item, library().taxonomy, lang), lang, SOURCE_LANGUAGE))
+
+
 @site.app_context_processor
 def _globals() -> dict:
     return {"library": library(), "language_name": language_name, "format_date": format_date,
-            "languages": current_app.config["PORTAL_LANGUAGES"], "config": current_app.config}
+            "languages": current_app.config["PORTAL_LANGUAGES"], "config": current_app.config,
+            "search_terms": terms_of}
 
 
 @site.route("/")
@@ -101,6 +111,12 @@ def medications(lang):
 def medication(lang, slug):
     page = library().page("medication", slug, lang) or abort(404)
     return render_template("site/guide.html", lang=lang, page=page)
+
+
+@site.route("/<lang:lang>/search/")
+def search(lang):
+    """The search page: Pagefind's index in the browser; without JavaScript, the lists to browse."""
+    return render_template("site/search.html", lang=lang)
 
 
 @site.route("/<lang:lang>/about/")

@@ -1,0 +1,123 @@
+// Site search in the browser with the Pagefind index that build.py writes to pagefind/.
+// Loads only files of this site. The form works without this script (it is a GET form), and the
+// page then offers the lists to browse. The words shown come from the form's data- attributes.
+const form = document.querySelector("[data-search]");
+const input = form.querySelector("input[name=q]");
+const type = form.querySelector("select[name=type]");
+const status = document.querySelector("[data-search-status]");
+const list = document.querySelector("[data-search-results]");
+const more = document.querySelector("[data-search-more]");
+const words = form.dataset;
+const PAGE_SIZE = 10;
+let pagefind = null;
+let latest = 0;
+let shown = [];
+
+function fill(message, values) {
+  return message.replace(/\{(\w+)\}/g, (_, name) => values[name]);
+}
+
+async function engine() {
+  if (!pagefind) {
+    pagefind = await import(words.pagefind);
+    // No worker: it would add a 41 kB download to the first search, for indexes this small.
+    await pagefind.options({ baseUrl: words.base, noWorker: true });
+  }
+  return pagefind;
+}
+
+function item(page) {
+  const li = document.createElement("li");
+  const kind = (page.filters.type || [])[0];
+  const label = document.createElement("p");
+  label.className = "kind";
+  label.textContent = words["label" + kind.charAt(0).toUpperCase() + kind.slice(1)] || "";
+  const heading = document.createElement("h2");
+  const link = document.createElement("a");
+  link.href = page.url;
+  link.textContent = page.meta.title;
+  heading.append(link);
+  const summary = document.createElement("p");
+  summary.textContent = page.meta.summary || "";
+  li.append(label, heading, summary);
+  return li;
+}
+
+async function showMore() {
+  const next = shown.splice(0, PAGE_SIZE);
+  const pages = await Promise.all(next.map((result) => result.data()));
+  list.append(...pages.map(item));
+  more.hidden = shown.length === 0;
+}
+
+async function run(query, kind) {
+  const ticket = ++latest;
+  list.replaceChildren();
+  more.hidden = true;
+  if (!query.trim()) {
+    status.textContent = "";
+    return;
+  }
+  status.textContent = words.msgSearching;
+  let results;
+  try {
+    results = await find(query, kind ? { filters: { type: kind } } : {});
+  } catch (error) {
+    status.textContent = words.msgBroken;
+    return;
+  }
+  if (ticket !== latest) return; // a newer search has started
+  shown = results.slice();
+  await showMore();
+  status.textContent = results.length
+    ? fill(words.msgResults, { query, count: results.length })
+    : fill(words.msgNone, { query });
+}
+
+// Pagefind wants every word of a query on a page. When no page has them all, the pages with the
+// most of them come next; then the pages with words that begin like the typed ones (a
+// misspelling is often right in its first letters: "diabeetus").
+async function find(query, options) {
+  const pf = await engine();
+  const found = await pf.search(query, options);
+  if (found.results.length) return found.results;
+  const typed = query.split(/\s+/).filter((word) => word.length > 1);
+  for (const variant of [typed, typed.filter((w) => w.length >= 5).map((w) => w.slice(0, 4))]) {
+    if (variant.length < 1 || (variant === typed && variant.length < 2)) continue;
+    const scores = new Map();
+    for (const each of await Promise.all(variant.map((word) => pf.search(word, options)))) {
+      for (const result of each.results) {
+        const best = scores.get(result.id);
+        scores.set(result.id, { result, score: (best ? best.score : 0) + result.score });
+      }
+    }
+    if (scores.size) return [...scores.values()].sort((a, b) => b.score - a.score).map((entry) => entry.result);
+  }
+  return [];
+}
+
+function searchNow() {
+  const params = new URLSearchParams();
+  if (input.value.trim()) params.set("q", input.value.trim());
+  if (type.value) params.set("type", type.value);
+  history.replaceState(null, "", params.toString() ? "?" + params : location.pathname);
+  run(input.value, type.value);
+}
+
+let timer = null;
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearTimeout(timer);
+  searchNow();
+});
+input.addEventListener("input", () => {
+  clearTimeout(timer);
+  timer = setTimeout(searchNow, 400);
+});
+type.addEventListener("change", searchNow);
+more.addEventListener("click", showMore);
+
+const asked = new URLSearchParams(location.search);
+input.value = asked.get("q") || "";
+type.value = asked.get("type") || "";
+if (input.value) run(input.value, type.value);
