@@ -25,10 +25,26 @@ def create_app(settings: dict | None = None, library: Library | None = None) -> 
     app.extensions["portal.library"] = library
 
     compile_catalogs()
-    Babel(app, locale_selector=lambda: (request.view_args or {}).get("lang", "en"),
-          default_translation_directories=str(TRANSLATIONS))
+    Babel(app, locale_selector=_locale, default_translation_directories=str(TRANSLATIONS))
 
+    from portal import db
+    from portal.api import init_api
+    from portal.console import init_console
+    from portal.errors import init_errors
     from portal.site import site
 
     app.register_blueprint(site)
+    db.init_app(app)
+    init_api(app)
+    init_console(app)
+    init_errors(app)
     return app
+
+
+def _locale() -> str:
+    """The page's language: from its URL on the site, from the user's choice in the console."""
+    if request.blueprint == "console":
+        from portal.console import console_language
+
+        return console_language()
+    return (request.view_args or {}).get("lang", "en")
