@@ -70,3 +70,6 @@ def site_server(starter_site):
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+from databases import (api, api_app, database_url, postgres_database, sqlite_template, users)  # noqa: E402,F401

@@ -28,6 +28,16 @@ def _care_error(error: CareError):
     return from_care_error(error)
 
 
+@api.before_request
+def _size_limit():
+    """Refuse a too-large body from its Content-Length, before anything else reads it."""
+    limit = current_app.config["PORTAL_MAX_REQUEST_BYTES"]
+    if request.content_length is not None and request.content_length > limit:
+        from werkzeug.exceptions import RequestEntityTooLarge
+
+        raise RequestEntityTooLarge(f"The body may hold at most {limit} bytes.")
+
+
 @api.after_request
 def _api_headers(response):
     for name, value in API_HEADERS.items():
@@ -77,7 +87,9 @@ def init_api(app: Flask) -> None:
     app.register_blueprint(api)
     limiter = init_limits(app)
     limiter.limit(api_limit)(api)
-    limiter.limit(public_limit, override_defaults=True)(app.view_functions["api.open_code"])
+    # The limiter checks a view through its wrapper, so the registered view is replaced by it.
+    app.view_functions["api.open_code"] = limiter.limit(public_limit, override_defaults=True)(
+        app.view_functions["api.open_code"])
     app.config["MAX_CONTENT_LENGTH"] = app.config["PORTAL_MAX_REQUEST_BYTES"]
 
 
