@@ -17,7 +17,7 @@ UNAUTHORIZED = {"WWW-Authenticate": 'Bearer realm="care-guide-portal"'}
 
 class Unauthorized(CareError):
     def __init__(self, detail: str):
-        super().__init__(401, "Unauthorized", detail)
+        super().__init__(401, "Unauthorized", detail, headers=UNAUTHORIZED)
 
 
 def current_token_user():

@@ -30,7 +30,7 @@ def problem(status: int, title: str, detail: str, errors: list[dict] | None = No
 
 
 def from_care_error(error: CareError) -> Response:
-    return problem(error.status, error.title, error.detail, error.errors)
+    return problem(error.status, error.title, error.detail, error.errors, error.headers)
 
 
 def from_http_exception(error: HTTPException) -> Response:

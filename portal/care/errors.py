@@ -5,10 +5,11 @@ from __future__ import annotations
 class CareError(Exception):
     """A request the services refuse: `status` (HTTP-like), a title, a detail and the fields at fault."""
 
-    def __init__(self, status: int, title: str, detail: str, errors: list[dict] | None = None):
+    def __init__(self, status: int, title: str, detail: str, errors: list[dict] | None = None,
+                 headers: dict | None = None):
         super().__init__(detail)
         self.status, self.title, self.detail = status, title, detail
-        self.errors = errors or []
+        self.errors, self.headers = errors or [], headers or {}
 
 
 def not_found(what: str) -> CareError:
