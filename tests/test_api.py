@@ -60,7 +60,7 @@ def test_assignment_gives_code_link_message_and_qr(api, users):
     assert body["message"] != f"Riverside Clinic: your health reading is at {body['link']}"  # in Spanish
     assert body["items"][0]["title"] == "Presión arterial alta"
     qr = api.get(f"/api/v1/assignments/{body['id']}/qr.svg", headers=users.nurse)
-    assert qr.status_code == 200 and qr.content_type == "image/svg+xml" and b"<svg" in qr.data
+    assert qr.status_code == 200 and qr.mimetype == "image/svg+xml" and b"<svg" in qr.data
 
 
 def test_long_assignment_message_falls_back_to_the_code(api, users):

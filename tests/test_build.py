@@ -107,10 +107,10 @@ def test_build_reports_progress_and_what_it_rendered(content_dir, runner, tmp_pa
     assert first.exit_code == 0, first.output
     lines = first.output.splitlines()
     assert "  reading 6 new or changed of 6 content files" in lines
-    assert "  rendering 54 of 54 pages on 1 core(s)" in lines
-    assert lines[-1].startswith(f"Built 54 pages into {output} in ") and lines[-1].endswith("(54 rendered, 0 unchanged).")
+    assert "  rendering 64 of 64 pages on 1 core(s)" in lines
+    assert lines[-1].startswith(f"Built 64 pages into {output} in ") and lines[-1].endswith("(64 rendered, 0 unchanged).")
     again = runner.invoke(main, arguments, env={"PORTAL_CACHE_DIR": str(tmp_path / "cache")})
-    assert again.output.splitlines()[-1].endswith("(0 rendered, 54 unchanged).")
+    assert again.output.splitlines()[-1].endswith("(0 rendered, 64 unchanged).")
 
 
 def test_full_base_url_build_has_absolute_sitemap_and_prefixed_links(content_dir, runner, tmp_path):

@@ -1,20 +1,20 @@
 """The console's choice lists in the user's language, and form data turned into service input."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _  # lazy: the labels are read in each request's language
 
-LEARNERS = {"patient": _l("Patient"), "caregiver": _l("Caregiver"), "family": _l("Family")}
-READINESS = {"eager": _l("Eager to learn"), "accepting": _l("Accepting"), "hesitant": _l("Hesitant"),
-             "not_ready": _l("Not ready")}
-BARRIERS = {"none": _l("None"), "language": _l("Language"), "literacy": _l("Reading"), "vision": _l("Vision"),
-            "hearing": _l("Hearing"), "cognitive": _l("Memory or thinking")}
-METHODS = {"verbal": _l("Talked it through"), "handout": _l("Handout"), "demonstration": _l("Demonstration"),
-           "video": _l("Video"), "teach_back": _l("Teach-back")}
-EVALUATIONS = {"verbalizes_understanding": _l("Explains it back"),
-               "demonstrates_understanding": _l("Shows how to do it"),
-               "needs_reinforcement": _l("Needs more teaching"),
-               "no_evidence_of_learning": _l("No sign of learning"), "refused_teaching": _l("Refused teaching")}
-MINUTES_BY = {"clinical_staff": _l("Clinical staff"), "billing_practitioner": _l("Billing practitioner")}
+LEARNERS = {"patient": _("Patient"), "caregiver": _("Caregiver"), "family": _("Family")}
+READINESS = {"eager": _("Eager to learn"), "accepting": _("Accepting"), "hesitant": _("Hesitant"),
+             "not_ready": _("Not ready")}
+BARRIERS = {"none": _("None"), "language": _("Language"), "literacy": _("Reading"), "vision": _("Vision"),
+            "hearing": _("Hearing"), "cognitive": _("Memory or thinking")}
+METHODS = {"verbal": _("Talked it through"), "handout": _("Handout"), "demonstration": _("Demonstration"),
+           "video": _("Video"), "teach_back": _("Teach-back")}
+EVALUATIONS = {"verbalizes_understanding": _("Explains it back"),
+               "demonstrates_understanding": _("Shows how to do it"),
+               "needs_reinforcement": _("Needs more teaching"),
+               "no_evidence_of_learning": _("No sign of learning"), "refused_teaching": _("Refused teaching")}
+MINUTES_BY = {"clinical_staff": _("Clinical staff"), "billing_practitioner": _("Billing practitioner")}
 
 
 def education_body(form) -> dict:
