@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 
 import click
 
@@ -152,7 +153,7 @@ def serve(content_dir: str | None, host: str, port: int) -> None:
 
 
 def _database():
-    """The engine of the configured database (DATABASE_URL or SQLite in the instance folder)."""
+    """The configured database (DATABASE_URL or SQLite in the instance folder)."""
     from flask import Flask
 
     from portal.db import Database, database_url
@@ -161,6 +162,24 @@ def _database():
     app = Flask("portal")
     app.config.update(settings)
     return Database(database_url(app))
+
+
+@contextmanager
+def _session():
+    """A session that is committed on success, rolled back on a refused change (shown as the error)."""
+    from portal.care.errors import CareError
+
+    database = _database()
+    session = database.session()
+    try:
+        yield session
+        session.commit()
+    except CareError as exc:
+        session.rollback()
+        raise click.ClickException(exc.detail) from None
+    finally:
+        session.close()
+        database.dispose()
 
 
 @main.group()
@@ -177,6 +196,7 @@ def upgrade() -> None:
     run_upgrade(database.engine)
     click.echo(f"Database {database.engine.url.render_as_string(hide_password=True)} is at version "
                f"{current(database.engine)}.")
+    database.dispose()
 
 
 @main.group()
@@ -192,15 +212,10 @@ def users() -> None:
 @click.password_option(help="At least 10 characters; asked for when not given.")
 def create_user(email: str, name: str, role: str, password: str) -> None:
     """Add a user who signs in to the console (and can get API tokens)."""
-    from portal.care.errors import CareError
     from portal.care.users import create_user as add_user
 
-    session = _database().session()
-    try:
+    with _session() as session:
         user = add_user(session, email, name, role, password)
-        session.commit()
-    except CareError as exc:
-        raise click.ClickException(exc.detail) from None
     click.echo(f"Created {user.role} {user.email}. Sign in at /console/ or make an API token with "
                f"'portal tokens create {user.email}'.")
 
@@ -216,15 +231,10 @@ def tokens() -> None:
 @click.option("--days", type=click.IntRange(1), help="Days until the token expires (default: never).")
 def create_token(email: str, name: str, days: int | None) -> None:
     """Make an API token for a user and print it once."""
-    from portal.care.errors import CareError
     from portal.care.users import create_token as add_token
 
-    session = _database().session()
-    try:
+    with _session() as session:
         row, token = add_token(session, email, name, days)
-        session.commit()
-    except CareError as exc:
-        raise click.ClickException(exc.detail) from None
     click.echo(f"Token {row.id} for {email} (keep it secret; it is not shown again):", err=True)
     click.echo(token)
 
@@ -235,8 +245,8 @@ def revoke_token(token_id: int) -> None:
     """Delete the token with this id (printed when it was made)."""
     from portal.care.users import revoke_token as remove
 
-    session = _database().session()
-    if not remove(session, token_id):
+    with _session() as session:
+        removed = remove(session, token_id)
+    if not removed:
         raise click.ClickException(f"there is no token {token_id}")
-    session.commit()
     click.echo(f"Token {token_id} revoked.")
