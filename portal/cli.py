@@ -168,10 +168,12 @@ def _database():
 def _session():
     """A session that is committed on success, rolled back on a refused change (shown as the error)."""
     from portal.care.errors import CareError
+    from portal.db import begin_write
 
     database = _database()
     session = database.session()
     try:
+        begin_write(session)
         yield session
         session.commit()
     except CareError as exc:

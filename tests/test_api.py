@@ -270,3 +270,12 @@ def test_public_code_endpoint_is_rate_limited(content_dir, database_url):
     limited = client.get("/api/v1/public/codes/AAA-AAA")
     assert limited.content_type == "application/problem+json" and "Retry-After" in limited.headers
     app.extensions["portal.db"].dispose()
+
+
+def test_nul_characters_are_refused_with_the_field(api, users):
+    response = api.post("/api/v1/patients", json={"reference": "MRN\x00", "language": "en"}, headers=users.nurse)
+    assert response.status_code == 422 and response.json["errors"][0]["field"] == "reference"
+    patient = new_patient(api, users.nurse)
+    response = api.post(f"/api/v1/patients/{patient}/education-records", json=education(note="a\x00b"),
+                        headers=users.nurse)
+    assert response.status_code == 422 and response.json["errors"][0]["field"] == "note"

@@ -9,7 +9,7 @@ from portal.api.openapi import PAGE_PARAMS, json_response, model_schema, operati
 from portal.api.schemas import PatientInput, PatientLookup, PatientUpdate, parse
 from portal.care import audit, patients, timeline
 from portal.care.errors import not_found
-from portal.db import get_session
+from portal.db import begin_write, get_session
 from portal.web import library, site_root
 
 
@@ -57,6 +57,7 @@ def get_patient(patient_id):
 def update_patient(patient_id):
     data = parse(PatientUpdate, json_body())
     session = get_session()
+    begin_write(session)
     patient = patients.get(session, patient_id)
     patient.language = patients.check_language(data.language, _config()[1])
     audit.record(session, g.user, "write", "patient", [patient.id], "api")

@@ -1,15 +1,16 @@
 """Request bodies of the API as pydantic models (their JSON schemas go into the OpenAPI document)."""
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from portal.care.education import validation_problem
+from portal.care.education import no_nul, validation_problem
 
 LANGUAGE = Field(pattern=r"^[a-z]{2,3}(_[A-Z][a-z]{3})?$", examples=["es"])
 
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    _no_nul = model_validator(mode="before")(no_nul)
 
 
 class PatientInput(Body):

@@ -15,6 +15,7 @@ from portal.care.errors import CareError, not_found
 from portal.care.items import Item, resolve, resolve_all
 from portal.care.patients import check_language, public_id
 from portal.content import Library
+from portal.db import begin_write
 from portal.db.models import Assignment, CodeOpen, Patient, User, utcnow
 
 SMS_LENGTH = 160
@@ -92,6 +93,7 @@ def open_code(session: Session, text: str) -> Assignment:
     if not assignment or assignment.expires_at <= utcnow():
         raise CareError(404, "Code not found", "This code is not right or has expired. Check the letters and "
                         "numbers, or ask your care team for a new code.")
+    begin_write(session)
     session.add(CodeOpen(assignment_id=assignment.id))
     return assignment
 

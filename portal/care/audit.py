@@ -4,11 +4,13 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.db import begin_write
 from portal.db.models import AuditEvent, Patient, User
 
 
 def record(session: Session, user: User | None, action: str, what: str, patient_ids, channel: str) -> None:
     """Add one event per patient touched (one event with no patient when there was none)."""
+    begin_write(session)
     ids = list(patient_ids) or [None]
     session.add_all([AuditEvent(user_id=user.id if user else None, action=action, what=what, patient_id=pid,
                                 channel=channel) for pid in ids])

@@ -28,6 +28,18 @@ EVALUATIONS = ("verbalizes_understanding", "demonstrates_understanding", "needs_
 MINUTES_BY = ("clinical_staff", "billing_practitioner")
 
 
+def no_nul(data):
+    """Refuse text holding a NUL character (PostgreSQL cannot store it), naming where it is."""
+    def walk(value, path):
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError(f"{path or 'body'}: remove the NUL (\\x00) character")
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            walk(item, f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}".lstrip("."))
+    walk(data, "")
+    return data
+
+
 class Evaluation(BaseModel):
     model_config = ConfigDict(extra="forbid")
     topic: str = Field(examples=["condition:asthma"])
@@ -51,6 +63,8 @@ class EducationInput(BaseModel):
     minutes: int = Field(ge=1, le=240)
     minutes_by: Literal[MINUTES_BY]
     note: str = Field(default="", max_length=2000)
+
+    _no_nul = model_validator(mode="before")(no_nul)
 
     @model_validator(mode="after")
     def _consistent(self):

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.care.errors import CareError
+from portal.db import begin_write
 from portal.db.models import IdempotencyKey, User
 
 
@@ -32,13 +33,14 @@ def _replay(row: IdempotencyKey, digest: str) -> tuple[int, dict]:
 
 def run(session: Session, user: User, key: str | None, digest: str, create: Callable[[], tuple[int, dict]]):
     """Call `create` and commit, or replay the response stored under `key`. Returns (status, body)."""
+    begin_write(session)
     if not key:
         result = create()
         session.commit()
         return result
-    if len(key) > 200:
-        raise CareError(422, "Invalid Idempotency-Key", "Idempotency-Key: use at most 200 characters",
-                        [{"field": "Idempotency-Key", "detail": "use at most 200 characters"}])
+    if len(key) > 200 or not key.isprintable():
+        raise CareError(422, "Invalid Idempotency-Key", "Idempotency-Key: use at most 200 printable characters",
+                        [{"field": "Idempotency-Key", "detail": "use at most 200 printable characters"}])
     query = select(IdempotencyKey).where(IdempotencyKey.user_id == user.id, IdempotencyKey.key == key)
     existing = session.scalar(query)
     if existing:
@@ -47,7 +49,7 @@ def run(session: Session, user: User, key: str | None, digest: str, create: Call
     session.add(IdempotencyKey(user_id=user.id, key=key, request_hash=digest, status=status, body=body))
     try:
         session.commit()
-    except IntegrityError:
+    except IntegrityError:  # PostgreSQL: another request committed this key first
         session.rollback()
         return _replay(session.scalar(query), digest)
     return status, body

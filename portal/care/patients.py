@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.care.errors import invalid, not_found
+from portal.db import begin_write
 from portal.db.models import Patient
 
 
@@ -44,6 +45,10 @@ def find_or_create(session: Session, reference: str, language: str, key: str, la
     """The patient with this reference, made if new; True when it was made."""
     check_language(language, languages)
     existing = find(session, reference, key)
+    if existing:
+        return existing, False
+    begin_write(session)
+    existing = find(session, reference, key)  # again, now that no other writer can add it
     if existing:
         return existing, False
     patient = Patient(public_id=public_id("pt"), reference=stored_reference(reference, key), hashed=bool(key),

@@ -39,6 +39,8 @@ def create_user(session: Session, email: str, name: str, role: str, password: st
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this email and password, or None."""
+    if "\x00" in email or "\x00" in password:
+        return None
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)

@@ -7,6 +7,7 @@ import secrets
 from flask import current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from portal.api.schemas import PatientInput, parse
 from portal.care import assignments, audit, education, idempotency, patients, timeline
 from portal.care.errors import CareError
 from portal.console import console, forms, login_required
@@ -26,8 +27,9 @@ def find_patient():
     key, languages = _settings()
     session = get_session()
     try:
-        patient, created = patients.find_or_create(session, request.form.get("reference", ""),
-                                                   request.form.get("language", "en"), key, languages)
+        data = parse(PatientInput, {"reference": request.form.get("reference", ""),
+                                    "language": request.form.get("language", "en")})
+        patient, created = patients.find_or_create(session, data.reference, data.language, key, languages)
     except CareError as error:
         return render_template("console/home.html", query="", hits=[], search_lang="en", user=g.user,
                                patient_error=error), 422
