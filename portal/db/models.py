@@ -72,7 +72,7 @@ class Assignment(Base):
     expires_at: Mapped[dt.datetime] = mapped_column()
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    opens: Mapped[list[CodeOpen]] = relationship(order_by="CodeOpen.id", lazy="selectin")
+    opens: Mapped[list[CodeOpen]] = relationship(order_by="CodeOpen.id")  # loaded only when shown
 
 
 class CodeOpen(Base):
