@@ -279,3 +279,16 @@ def test_nul_characters_are_refused_with_the_field(api, users):
     response = api.post(f"/api/v1/patients/{patient}/education-records", json=education(note="a\x00b"),
                         headers=users.nurse)
     assert response.status_code == 422 and response.json["errors"][0]["field"] == "note"
+
+
+def test_patient_reference_never_reaches_a_url_or_the_logs(api, users, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine")  # SQL is logged, its parameters are not
+    patient = new_patient(api, users.nurse, "MRN-SECRET-9", "en")
+    made = api.post(f"/api/v1/patients/{patient}/assignments", json={"items": ["condition:heart-failure"]},
+                    headers=users.nurse).json
+    api.post(f"/api/v1/patients/{patient}/education-records", json=education(), headers=users.nurse)
+    api.post("/api/v1/patients", json={"reference": "MRN-SECRET-9", "language": "xx"}, headers=users.nurse)
+    assert "MRN-SECRET-9" not in made["link"] + made["message"] + made["code_page"] + patient
+    assert caplog.records and "MRN-SECRET-9" not in caplog.text

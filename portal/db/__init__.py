@@ -67,14 +67,15 @@ class _WriterConnection(sqlite3.Connection):
 def make_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets WAL, a busy timeout, foreign keys and a queue for writers."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True)
     path = url.split("///", 1)[-1]
     lock_path = None
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         lock_path = path + ".write-lock"
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000, "check_same_thread": False,
-                                              "factory": _WriterConnection}, pool_size=20, max_overflow=40)
+                                              "factory": _WriterConnection}, pool_size=20, max_overflow=40,
+                           hide_parameters=True)  # no patient data in error messages or logs
 
     @event.listens_for(engine, "connect")
     def _on_connect(connection, _record):
