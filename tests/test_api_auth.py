@@ -86,3 +86,19 @@ def test_api_is_rate_limited_per_address(content_dir, database_url):
     client = app.test_client()
     assert [client.get("/api/v1/me", headers=headers).status_code for _ in range(3)] == [200, 200, 429]
     app.extensions["portal.db"].dispose()
+
+
+def test_rate_limits_are_shared_through_redis_when_configured(content_dir, database_url):
+    """Two apps (two gunicorn workers, say) count against one limit in Redis at 127.0.0.1:6379."""
+    import secrets
+
+    from databases import make_api_app
+
+    settings = {"PORTAL_RATELIMIT_STORAGE": "redis://127.0.0.1:6379", "PORTAL_PUBLIC_RATE_LIMIT": "3 per minute",
+                "RATELIMIT_KEY_PREFIX": f"portal-test-{secrets.token_hex(4)}"}
+    first, second = (make_api_app(content_dir, database_url, **settings) for _ in range(2))
+    statuses = [app.test_client().get("/api/v1/public/codes/AAA-AAA").status_code
+                for app in (first, second, first, second)]
+    assert statuses == [404, 404, 404, 429]
+    for app in (first, second):
+        app.extensions["portal.db"].dispose()

@@ -144,3 +144,11 @@ def test_content_search_matches_titles_other_names_and_brands(app):
     spanish = search_content(library, "presión", "es")
     assert spanish[0].item.title == "Presión arterial alta" and len(spanish[0].teach_back) >= 3
     assert search_content(library, "no such thing", "en") == []
+
+
+def test_patient_needs_a_reference(api_app, users):
+    client = api_app.test_client()
+    token = sign_in(client)
+    response = client.post("/console/patients", data={"reference": " ", "language": "en", "csrf_token": token})
+    assert response.status_code == 422
+    assert BeautifulSoup(response.data, "html.parser").find(id="patient-error").get_text().startswith("reference:")

@@ -20,6 +20,7 @@ def public_limit() -> str:
 def init_limits(app: Flask) -> Limiter:
     """The app's limiter; blueprints and views are limited with limiter.limit(...)(thing)."""
     limiter = Limiter(get_remote_address, app=app, storage_uri=app.config["PORTAL_RATELIMIT_STORAGE"],
-                      headers_enabled=True, swallow_errors=False)
+                      headers_enabled=True, swallow_errors=False,
+                      key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", "care-guide-portal"))
     app.extensions["portal.limiter"] = limiter
     return limiter
