@@ -34,6 +34,11 @@ def create_app(settings: dict | None = None, library: Library | None = None) -> 
     from portal.site import site
 
     app.register_blueprint(site)
+    if app.config["PORTAL_PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PORTAL_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     db.init_app(app)
     init_api(app)
     init_console(app)

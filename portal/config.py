@@ -57,6 +57,13 @@ def _positive(value) -> int:
     return number
 
 
+def _count(value) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError("write a whole number, 0 or more")
+    return number
+
+
 def _database_url(value) -> str:
     value = str(value).strip()
     if value and not re.match(r"(sqlite|postgresql)(\+\w+)?://", value):
@@ -131,6 +138,8 @@ SETTINGS = [
             "public code endpoint.", _rate),
     Setting("PORTAL_API_RATE_LIMIT", "600 per minute", "Requests one token (or address) may make to the rest "
             "of the API and the console.", _rate),
+    Setting("PORTAL_PROXY_COUNT", 0, "Proxies in front of the portal (nginx, a load balancer) whose "
+            "X-Forwarded-For/-Proto/-Host to trust, so rate limits count each client; 0: none.", _count),
     Setting("PORTAL_MAX_REQUEST_BYTES", 65536, "Largest request body accepted, in bytes (bigger: 413).", _positive),
 ]
 

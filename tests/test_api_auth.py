@@ -102,3 +102,15 @@ def test_rate_limits_are_shared_through_redis_when_configured(content_dir, datab
     assert statuses == [404, 404, 404, 429]
     for app in (first, second):
         app.extensions["portal.db"].dispose()
+
+
+def test_behind_a_proxy_each_client_has_its_own_limit(content_dir, database_url):
+    from databases import make_api_app
+
+    app = make_api_app(content_dir, database_url, PORTAL_PUBLIC_RATE_LIMIT="1 per minute", PORTAL_PROXY_COUNT="1")
+    client = app.test_client()
+
+    def status(address):
+        return client.get("/api/v1/public/codes/AAA-AAA", headers={"X-Forwarded-For": address}).status_code
+    assert [status("203.0.113.5"), status("203.0.113.5"), status("198.51.100.7")] == [404, 429, 404]
+    app.extensions["portal.db"].dispose()
