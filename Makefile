@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 5000
 
-.PHONY: serve test install install-test chromium build check bench translations
+.PHONY: serve test install install-test chromium build check bench bench-api translations
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -42,6 +42,12 @@ bench: install-test chromium
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null; }
 	$(PY) bench/run.py
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(PY) bench/search.py
+
+# API figures (bench/README.md): gunicorn as the README deploys it, wrk from Debian, SQLite and PostgreSQL.
+bench-api: install-test
+	@command -v wrk >/dev/null 2>&1 || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(PY) bench/api.py
 
 # Interface strings: extract them from the code and templates, merge them into every catalog.
 # Translators then fill in translations/<lang>/LC_MESSAGES/messages.po; the portal compiles them.

@@ -29,12 +29,31 @@ def create_app(settings: dict | None = None, library: Library | None = None, syn
     app.extensions["portal.synonyms"] = synonyms
 
     compile_catalogs()
-    Babel(app, locale_selector=lambda: (request.view_args or {}).get("lang", "en"),
-          default_translation_directories=str(TRANSLATIONS))
+    Babel(app, locale_selector=_locale, default_translation_directories=str(TRANSLATIONS))
 
-    from portal.api.search import search_api
+    from portal import db
+    from portal.api import init_api
+    from portal.console import init_console
+    from portal.errors import init_errors
     from portal.site import site
 
     app.register_blueprint(site)
-    app.register_blueprint(search_api)
+    if app.config["PORTAL_PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PORTAL_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    db.init_app(app)
+    init_api(app)
+    init_console(app)
+    init_errors(app)
     return app
+
+
+def _locale() -> str:
+    """The page's language: from its URL on the site, from the user's choice in the console."""
+    if request.blueprint == "console":
+        from portal.console import console_language
+
+        return console_language()
+    return (request.view_args or {}).get("lang", "en")

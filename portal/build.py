@@ -89,7 +89,8 @@ def plan(app: Flask) -> list[PlannedPage]:
     shared = hashlib.sha256((site + metadata_fingerprint(library) + stale + synonyms).encode()).hexdigest()
     pages = []
     for lang in app.config["PORTAL_LANGUAGES"]:
-        for endpoint in ("home", "conditions", "medications", "resources", "search", "about"):
+        for endpoint in ("home", "conditions", "medications", "resources", "search", "about", "reading_list",
+                         "enter_code"):
             pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, shared))
         for kind in ("condition", "medication"):
             for slug in library.pages_of(kind):

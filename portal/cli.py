@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from contextlib import contextmanager
 
 import click
 
@@ -217,6 +218,19 @@ def serve_search_index(app, folder: str) -> bool:
         return False
     app.add_url_rule("/pagefind/<path:name>", "pagefind", lambda name: send_from_directory(index, name))
     return True
+def _prepare_database(app) -> None:
+    """Migrate the database to the newest version and say how to add the first user if there is none."""
+    from sqlalchemy import func, select
+
+    from portal.db.migrate import upgrade as run_upgrade
+    from portal.db.models import User
+
+    engine = app.extensions["portal.db"].engine
+    run_upgrade(engine)
+    with app.extensions["portal.db"].session() as session:
+        if not session.scalar(select(func.count(User.id))):
+            click.echo("No console users yet. Add the first admin with:\n"
+                       "  .venv/bin/portal users create you@clinic.example --role admin", err=True)
 
 
 @main.command()
@@ -240,5 +254,109 @@ def serve(content_dir: str | None, host: str, port: int, search_index: str) -> N
     watch_content(app)
     if not serve_search_index(app, search_index):
         click.echo(f"No search index in {search_index}: run 'portal build' for the search page to work.", err=True)
+    _prepare_database(app)
     click.echo(f"Care Guide Portal: open http://{host}:{port}/ in your browser (Ctrl+C to stop).", err=True)
+    click.echo(f"Care manager console: http://{host}:{port}/console/   API: http://{host}:{port}/api/v1/", err=True)
     app.run(host=host, port=port, debug=False, use_reloader=True)
+
+
+def _database():
+    """The configured database (DATABASE_URL or SQLite in the instance folder)."""
+    from flask import Flask
+
+    from portal.db import Database, database_url
+
+    settings = _settings()
+    app = Flask("portal")
+    app.config.update(settings)
+    return Database(database_url(app))
+
+
+@contextmanager
+def _session():
+    """A session that is committed on success, rolled back on a refused change (shown as the error)."""
+    from portal.care.errors import CareError
+    from portal.db import begin_write
+
+    database = _database()
+    session = database.session()
+    try:
+        begin_write(session)
+        yield session
+        session.commit()
+    except CareError as exc:
+        session.rollback()
+        raise click.ClickException(exc.detail) from None
+    finally:
+        session.close()
+        database.dispose()
+
+
+@main.group()
+def db() -> None:
+    """The care manager database."""
+
+
+@db.command()
+def upgrade() -> None:
+    """Create or migrate the database to the newest version (safe to run again)."""
+    from portal.db.migrate import current, upgrade as run_upgrade
+
+    database = _database()
+    run_upgrade(database.engine)
+    click.echo(f"Database {database.engine.url.render_as_string(hide_password=True)} is at version "
+               f"{current(database.engine)}.")
+    database.dispose()
+
+
+@main.group()
+def users() -> None:
+    """Care manager and admin accounts."""
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--name", default="", help="Name shown in the console (default: the email).")
+@click.option("--role", type=click.Choice(["care_manager", "admin"]), default="care_manager", show_default=True,
+              help="admin can also read the audit log.")
+@click.password_option(help="At least 10 characters; asked for when not given.")
+def create_user(email: str, name: str, role: str, password: str) -> None:
+    """Add a user who signs in to the console (and can get API tokens)."""
+    from portal.care.users import create_user as add_user
+
+    with _session() as session:
+        user = add_user(session, email, name, role, password)
+    click.echo(f"Created {user.role} {user.email}. Sign in at /console/ or make an API token with "
+               f"'portal tokens create {user.email}'.")
+
+
+@main.group()
+def tokens() -> None:
+    """API tokens (stored hashed; shown once)."""
+
+
+@tokens.command("create")
+@click.argument("email")
+@click.option("--name", default="api", show_default=True, help="What the token is for, to tell tokens apart.")
+@click.option("--days", type=click.IntRange(1), help="Days until the token expires (default: never).")
+def create_token(email: str, name: str, days: int | None) -> None:
+    """Make an API token for a user and print it once."""
+    from portal.care.users import create_token as add_token
+
+    with _session() as session:
+        row, token = add_token(session, email, name, days)
+    click.echo(f"Token {row.id} for {email} (keep it secret; it is not shown again):", err=True)
+    click.echo(token)
+
+
+@tokens.command("revoke")
+@click.argument("token_id", type=int)
+def revoke_token(token_id: int) -> None:
+    """Delete the token with this id (printed when it was made)."""
+    from portal.care.users import revoke_token as remove
+
+    with _session() as session:
+        removed = remove(session, token_id)
+    if not removed:
+        raise click.ClickException(f"there is no token {token_id}")
+    click.echo(f"Token {token_id} revoked.")

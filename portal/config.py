@@ -53,6 +53,53 @@ def _days(value) -> int:
     return number
 
 
+def _positive(value) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError("write a whole number, 1 or more")
+    return number
+
+
+def _count(value) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError("write a whole number, 0 or more")
+    return number
+
+
+def _database_url(value) -> str:
+    value = str(value).strip()
+    if value and not re.match(r"(sqlite|postgresql)(\+\w+)?://", value):
+        raise ValueError(f"'{value}' is not a database URL; write postgresql+psycopg://user@host:5432/name "
+                         "or sqlite:////path/to/portal.db (empty: SQLite in the instance folder)")
+    return value
+
+
+def _origin(value) -> str:
+    value = str(value).strip().rstrip("/")
+    if value and not re.fullmatch(r"https?://[^/\s]+", value):
+        raise ValueError(f"'{value}' is not an origin; write scheme and host only, like https://clinic.example.org")
+    return value
+
+
+def _api_url(value) -> str:
+    value = str(value).strip().rstrip("/")
+    if value and not re.fullmatch(r"https?://[^/\s]+(/[^\s?#]*)?", value):
+        raise ValueError(f"'{value}' is not a web address; write it like https://api.example.org")
+    return value
+
+
+def _rate(value) -> str:
+    from limits import parse_many
+
+    value = str(value).strip()
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a rate limit; write it like '30 per minute; 300 per hour'") from None
+    return value
+
+
 def _phone(value) -> str:
     value = str(value).strip()
     if value and len(re.sub(r"\D", "", value)) < 3:
@@ -94,6 +141,27 @@ SETTINGS = [
             "to the About page, which asks readers to call the clinic.", _report_to),
     Setting("PORTAL_BASE_URL", "/", "Where the site is published: a path (/clinic-portal/) or a full URL "
             "(https://example.org/clinic-portal/). A full URL makes sitemap.xml absolute.", _base_url),
+    Setting("PORTAL_API_URL", "", "Address of the API that the static site's 'enter your code' page calls "
+            "(https://api.example.org); empty: the site's own origin.", _api_url),
+    Setting("DATABASE_URL", "", "Database of the care manager API: postgresql+psycopg://user@host:5432/name; "
+            "empty: SQLite file portal.db in the instance folder.", _database_url),
+    Setting("PORTAL_SECRET_KEY", "", "Key that signs console sessions and form tokens; empty: a random key kept "
+            "in the instance folder (file secret_key).", lambda v: str(v).strip()),
+    Setting("PORTAL_PATIENT_KEY", "", "If set, patient references are stored only as an HMAC-SHA256 keyed with "
+            "it (keep it secret and never change it: references cannot be matched without it).",
+            lambda v: str(v).strip()),
+    Setting("PORTAL_CODE_DAYS", 30, "Days a reading code keeps working after it is made.", _days),
+    Setting("PORTAL_SITE_ORIGIN", "", "Origin of the static site allowed to call the API from a browser (CORS), "
+            "like https://clinic.example.org; empty: no other origin.", _origin),
+    Setting("PORTAL_RATELIMIT_STORAGE", "memory://", "Where rate-limit counters live: memory:// (one process) "
+            "or redis://host:6379 (shared by every worker).", lambda v: str(v).strip() or "memory://"),
+    Setting("PORTAL_PUBLIC_RATE_LIMIT", "30 per minute; 300 per hour", "Requests one address may make to the "
+            "public code endpoint.", _rate),
+    Setting("PORTAL_API_RATE_LIMIT", "600 per minute", "Requests one token (or address) may make to the rest "
+            "of the API and the console.", _rate),
+    Setting("PORTAL_PROXY_COUNT", 0, "Proxies in front of the portal (nginx, a load balancer) whose "
+            "X-Forwarded-For/-Proto/-Host to trust, so rate limits count each client; 0: none.", _count),
+    Setting("PORTAL_MAX_REQUEST_BYTES", 65536, "Largest request body accepted, in bytes (bigger: 413).", _positive),
 ]
 
 

@@ -70,3 +70,18 @@ def site_server(starter_site):
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+from databases import (api, api_app, database_url, postgres_database, sqlite_template, users)  # noqa: E402,F401
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say plainly whether the PostgreSQL leg of the database tests ran."""
+    outcomes = {}
+    for name in ("passed", "failed", "error", "skipped"):
+        outcomes[name] = sum(1 for report in terminalreporter.stats.get(name, [])
+                             if "[postgresql" in getattr(report, "nodeid", ""))
+    if any(outcomes.values()):
+        terminalreporter.write_line(
+            "PostgreSQL leg: " + ", ".join(f"{count} {name}" for name, count in outcomes.items() if count)
+            + (" (NOT RUN: see the skip reasons above)" if outcomes["skipped"] and not outcomes["passed"] else ""))

@@ -22,7 +22,8 @@ def soup_of(client, url, status=200) -> BeautifulSoup:
 
 def test_catalog_template_holds_every_interface_string():
     """messages.pot is up to date with the code: run 'make translations' after adding a string."""
-    method_map = [("portal/**.py", "python"), ("portal/site/templates/**.html", "jinja2")]
+    method_map = [("portal/**.py", "python"), ("portal/site/templates/**.html", "jinja2"),
+                  ("portal/console/templates/**.html", "jinja2")]
     in_code = {message for _, _, message, _, _ in extract_from_dir(ROOT, method_map) if isinstance(message, str)}
     with (ROOT / "translations" / "messages.pot").open("rb") as handle:
         in_template = {m.id for m in read_po(handle) if m.id}
@@ -39,10 +40,11 @@ def test_every_shipped_language_translates_every_interface_string():
         done = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
         assert wanted - done == set(), f"{lang}: untranslated {sorted(wanted - done)[:5]}"
         for message in catalog:
-            if message.id and "%(" in message.id:
-                wanted_names = set(re.findall(r"%\((\w+)\)s", message.id))
-                assert set(re.findall(r"%\((\w+)\)s", message.string)) == wanted_names, \
-                    f"{lang}: placeholders differ in {message.id!r}"
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            wanted = set(re.findall(r"%\(\w+\)[sd]", ids[-1] or ""))
+            for string in strings:
+                assert set(re.findall(r"%\(\w+\)[sd]", string)) == wanted, f"{lang}: placeholder lost in {ids[0]!r}"
 
 
 def test_pages_are_in_the_readers_language(client):

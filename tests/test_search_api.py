@@ -6,10 +6,26 @@ from xml.etree import ElementTree
 
 import pytest
 
+from databases import authorized_client
 from portal import create_app
 from portal.api.search_openapi import PATHS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def client(content_dir):
+    """Search and lookup need a care manager's token (the infobutton does not)."""
+    return authorized_client({"PORTAL_CONTENT_DIR": str(content_dir)})
+
+
+def test_search_needs_a_token_and_the_infobutton_does_not(content_dir):
+    anonymous = create_app({"PORTAL_CONTENT_DIR": str(content_dir)}).test_client()
+    refused = anonymous.get("/api/v1/search", query_string={"q": "asthma"})
+    assert refused.status_code == 401 and refused.mimetype == "application/problem+json"
+    assert anonymous.get("/api/v1/lookup", query_string={"code": "I10"}).status_code == 401
+    assert anonymous.get("/api/v1/public/infobutton", query_string={
+        "mainSearchCriteria.v.c": "I10", "mainSearchCriteria.v.cs": "2.16.840.1.113883.6.90"}).status_code == 200
 ICD10_OID, RXNORM_OID = "2.16.840.1.113883.6.90", "2.16.840.1.113883.6.88"
 
 
@@ -30,12 +46,12 @@ def test_search_finds_by_title_brand_and_keyword(client):
 
 
 def test_search_hit_carries_the_page_address_on_the_static_site(content_dir):
-    app = create_app({"PORTAL_CONTENT_DIR": str(content_dir), "PORTAL_BASE_URL": "https://clinic.example/guides/"})
-    hit = results(app.test_client(), "/api/v1/search", q="lisinopril")["results"][0]
+    client = authorized_client({"PORTAL_CONTENT_DIR": str(content_dir), "PORTAL_BASE_URL": "https://clinic.example/guides/"})
+    hit = results(client, "/api/v1/search", q="lisinopril")["results"][0]
     assert hit["url"] == "https://clinic.example/guides/en/medications/lisinopril/"
     assert hit["title"] == "Lisinopril" and hit["type"] == "medication" and hit["summary"]
     # With only a path as base URL, the address gets the API's own host.
-    relative = results(create_app({"PORTAL_CONTENT_DIR": str(content_dir)}).test_client(), "/api/v1/search",
+    relative = results(authorized_client({"PORTAL_CONTENT_DIR": str(content_dir)}), "/api/v1/search",
                        q="lisinopril")
     assert relative["results"][0]["url"] == "http://localhost/en/medications/lisinopril/"
 
@@ -85,7 +101,8 @@ def test_search_errors_are_problem_details(client, params, parameter, detail):
     response = client.get("/api/v1/search", query_string=params)
     assert response.status_code == 400 and response.mimetype == "application/problem+json"
     assert json.loads(response.data) == {"type": "about:blank", "title": "Bad Request", "status": 400,
-                                         "detail": detail, "invalid-params": [{"name": parameter, "reason": detail}]}
+                                         "detail": detail, "instance": "/api/v1/search",
+                                         "errors": [{"field": parameter, "detail": detail}]}
 
 
 def test_lookup_by_icd10_prefix_and_rxnorm(client):
@@ -99,7 +116,7 @@ def test_lookup_by_icd10_prefix_and_rxnorm(client):
 def test_lookup_of_a_category_finds_guides_for_its_specific_codes(content_dir):
     guide = content_dir / "conditions" / "heart-failure" / "en.md"
     guide.write_text(guide.read_text().replace("icd10: [I50]", "icd10: [I50.22]"))
-    client = create_app({"PORTAL_CONTENT_DIR": str(content_dir)}).test_client()
+    client = authorized_client({"PORTAL_CONTENT_DIR": str(content_dir)})
     assert slugs(results(client, "/api/v1/lookup", code="I50")) == ["condition/heart-failure"]
     assert slugs(results(client, "/api/v1/lookup", code="I50.229")) == ["condition/heart-failure"]
     assert results(client, "/api/v1/lookup", code="I50.3")["results"] == []
@@ -121,7 +138,7 @@ def test_lookup_answers_in_the_language_asked_with_english_fallback(client):
 def test_lookup_errors_name_the_parameter(client, params, parameter):
     response = client.get("/api/v1/lookup", query_string=params)
     assert response.status_code == 400 and response.mimetype == "application/problem+json"
-    assert response.get_json()["invalid-params"][0]["name"] == parameter
+    assert response.get_json()["errors"][0]["field"] == parameter
 
 
 def test_infobutton_answers_like_medlineplus_connect_in_json(client):
@@ -159,13 +176,14 @@ def test_infobutton_sends_atom_xml_by_default(client):
 def test_infobutton_errors_name_the_infobutton_parameter(client, params, parameter):
     response = client.get("/api/v1/public/infobutton", query_string=params)
     assert response.status_code == 400 and response.mimetype == "application/problem+json"
-    assert response.get_json()["invalid-params"][0]["name"] == parameter
+    assert response.get_json()["errors"][0]["field"] == parameter
 
 
-def test_index_follows_a_reloaded_library(app, content_dir):
+def test_index_follows_a_reloaded_library(content_dir):
     from portal.content import load_library
 
-    client = app.test_client()
+    client = authorized_client({"PORTAL_CONTENT_DIR": str(content_dir)})
+    app = client.application
     assert results(client, "/api/v1/search", q="zebrafish")["results"] == []
     guide = content_dir / "conditions" / "heart-failure" / "en.md"
     guide.write_text(guide.read_text().replace("title: Heart failure", "title: Heart failure zebrafish"))

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from databases import authorized_client
 from portal import create_app
 from conftest import STARTER
 
@@ -16,7 +17,7 @@ BAR = 0.90
 
 @pytest.fixture(scope="module")
 def starter_client():
-    return create_app({"PORTAL_CONTENT_DIR": str(STARTER), "PORTAL_CACHE_DIR": ""}).test_client()
+    return authorized_client({"PORTAL_CONTENT_DIR": str(STARTER), "PORTAL_CACHE_DIR": ""})
 
 
 def top3(client, case) -> list[str]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
+from databases import authorized_client
 from portal import create_app
 from portal.cli import main
 from portal.search.synonyms import read_synonyms
@@ -21,7 +22,7 @@ es:
 
 def test_a_page_gets_the_synonyms_of_its_words(content_dir):
     (content_dir / "synonyms.yaml").write_text(GOOD)
-    client = create_app({"PORTAL_CONTENT_DIR": str(content_dir)}).test_client()
+    client = authorized_client({"PORTAL_CONTENT_DIR": str(content_dir)})
     soup = BeautifulSoup(client.get("/en/medications/lisinopril/").data, "html.parser")
     holder = soup.find(attrs={"data-terms": True})
     terms = holder["data-terms"].split(", ")
@@ -88,11 +89,11 @@ def test_a_bad_synonyms_file_stops_the_build_and_keeps_the_site(content_dir, run
     assert (output / "en" / "index.html").read_bytes() == before
 
 
-def test_the_serve_preview_reloads_saved_synonyms(app, content_dir):
+def test_the_serve_preview_reloads_saved_synonyms(content_dir):
     from portal.watch import watch_content
 
-    watch_content(app)
-    client = app.test_client()
+    client = authorized_client({"PORTAL_CONTENT_DIR": str(content_dir)})
+    watch_content(client.application)
     before = client.get("/api/v1/search", query_string={"q": "bp pill"}).get_json()["results"]
     assert [hit["slug"] for hit in before[:1]] != ["lisinopril"]
     (content_dir / "synonyms.yaml").write_text(GOOD)

@@ -1,1 +1,112 @@
-"""The portal's JSON API under /api/v1 (blueprints; see portal/api/search.py for search and lookup)."""
+"""The care manager API: JSON over /api/v1, bearer tokens, problem details, rate limits, CORS.
+
+Route modules register their views on `api` and their part of the OpenAPI document with
+`portal.api.openapi.register`. Another blueprint (search) can do the same.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app, request
+
+from portal.api.problems import from_care_error, from_http_exception, problem
+from portal.care.errors import CareError
+
+PREFIX = "/api/v1"
+api = Blueprint("api", __name__, url_prefix=PREFIX)
+CORS_HEADERS = {"Access-Control-Allow-Methods": "GET, POST, PATCH, OPTIONS",
+                "Access-Control-Allow-Headers": "Authorization, Content-Type, Idempotency-Key",
+                "Access-Control-Max-Age": "600"}
+API_HEADERS = {"Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+               "Cache-Control": "no-store"}
+
+
+def is_api_request() -> bool:
+    return request.path == PREFIX or request.path.startswith(PREFIX + "/")
+
+
+@api.errorhandler(CareError)
+def _care_error(error: CareError):
+    return from_care_error(error)
+
+
+@api.before_request
+def _size_limit():
+    """Refuse a too-large body from its Content-Length, before anything else reads it."""
+    limit = current_app.config["PORTAL_MAX_REQUEST_BYTES"]
+    if request.content_length is not None and request.content_length > limit:
+        from werkzeug.exceptions import RequestEntityTooLarge
+
+        raise RequestEntityTooLarge(f"The body may hold at most {limit} bytes.")
+
+
+@api.after_request
+def _api_headers(response):
+    for name, value in API_HEADERS.items():
+        response.headers.setdefault(name, value)
+    origin = request.headers.get("Origin")
+    if origin and origin == current_app.config["PORTAL_SITE_ORIGIN"]:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Vary"] = "Origin"
+        if request.method == "OPTIONS":
+            response.headers.update(CORS_HEADERS)
+    return response
+
+
+def json_body() -> dict:
+    """The request's JSON object, or a 400/415 problem saying what to send."""
+    if not request.is_json:
+        raise CareError(415, "Unsupported media type", "Send the body as JSON with 'Content-Type: application/json'.")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise CareError(400, "Bad request", "The body is not a JSON object; send {\"field\": value, ...}.",
+                        [{"field": "body", "detail": "not a JSON object"}])
+    return body
+
+
+def page_args() -> tuple[int, int]:
+    """?page= and ?per_page= (1-100, default 50), or a problem naming the bad one."""
+    values = {}
+    for name, default, top in (("page", 1, 10**6), ("per_page", 50, 100)):
+        raw = request.args.get(name, str(default))
+        if not raw.isdigit() or not 1 <= int(raw) <= top:
+            raise CareError(400, "Bad request", f"{name}: write a whole number from 1 to {top}",
+                            [{"field": name, "detail": f"write a whole number from 1 to {top}"}])
+        values[name] = int(raw)
+    return values["page"], values["per_page"]
+
+
+def paginated(items: list, page: int, per_page: int, total: int) -> dict:
+    return {"items": items, "page": page, "per_page": per_page, "total": total,
+            "pages": max(1, -(-total // per_page))}
+
+
+_REGISTERED: list = []
+
+
+def init_api(app: Flask) -> None:
+    """Register the API and its limits; API errors of every kind become problem details."""
+    from portal.api import assignments, education, openapi, patients, reports  # noqa: F401  (routes)
+    from portal.api.limits import api_limit, init_limits, public_limit
+
+    from portal.api.search import search_api
+    from portal.api.search_openapi import openapi_part
+
+    app.register_blueprint(api)
+    app.register_blueprint(search_api)
+    limiter = init_limits(app)
+    limiter.limit(api_limit)(api)
+    limiter.limit(api_limit)(search_api)
+    if openapi_part not in _REGISTERED:
+        openapi.register(openapi_part())
+        _REGISTERED.append(openapi_part)
+    # The limiter checks a view through its wrapper, so the registered view is replaced by it.
+    app.view_functions["api.open_code"] = limiter.limit(public_limit, override_defaults=True)(
+        app.view_functions["api.open_code"])
+    app.config["MAX_CONTENT_LENGTH"] = app.config["PORTAL_MAX_REQUEST_BYTES"]
+
+
+def api_error(error):
+    """Problem details for HTTP errors raised on API paths (unknown path, method, too large ...)."""
+    return from_http_exception(error)
+
+
+__all__ = ["api", "init_api", "problem", "is_api_request", "json_body", "page_args", "paginated", "api_error"]

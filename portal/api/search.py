@@ -9,7 +9,6 @@ PORTAL_CACHE_DIR when the content is unchanged) and again whenever the library i
 """
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import asdict
 
@@ -17,10 +16,15 @@ from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from portal.api import _api_headers
+from portal.api.auth import require_token
+from portal.api.problems import from_care_error, from_http_exception, problem
+from portal.care.errors import CareError
 from portal.search import KINDS, CodeError, SearchHit, SearchIndex, open_index, resolve_language
 from portal.search.codes import code_system, looks_like_code
 
 search_api = Blueprint("search_api", __name__, url_prefix="/api/v1")
+search_api.after_request(_api_headers)  # the API's security headers and CORS
 MAX_QUERY = 200
 MAX_LIMIT = 50
 _LOCK = threading.Lock()
@@ -35,11 +39,9 @@ class Problem(Exception):
 
 
 def problem_response(status: int, detail: str, parameter: str | None = None) -> Response:
-    body = {"type": "about:blank", "title": HTTP_STATUS_CODES.get(status, "Error"), "status": status,
-            "detail": detail}
-    if parameter:
-        body["invalid-params"] = [{"name": parameter, "reason": detail}]
-    return Response(json.dumps(body, ensure_ascii=False), status, mimetype="application/problem+json")
+    """The API's one problem-details shape; `errors` names the wrong parameter."""
+    return problem(status, HTTP_STATUS_CODES.get(status, "Error"), detail,
+                   [{"field": parameter, "detail": detail}] if parameter else None)
 
 
 @search_api.errorhandler(Problem)
@@ -47,9 +49,14 @@ def _problem(error: Problem):
     return problem_response(error.status, error.detail, error.parameter)
 
 
+@search_api.errorhandler(CareError)
+def _care_error(error: CareError):
+    return from_care_error(error)
+
+
 @search_api.errorhandler(HTTPException)
 def _http_error(error: HTTPException):
-    return problem_response(error.code or 500, error.description or "")
+    return from_http_exception(error)
 
 
 def search_index(app: Flask) -> SearchIndex:
@@ -97,6 +104,7 @@ def language(name: str = "lang", strict: bool = True) -> str:
 
 
 @search_api.get("/search")
+@require_token()
 def search():
     """Pages matching the words of `q` in `lang`, best first, with a spelling suggestion."""
     query = argument("q", required=True)
@@ -127,6 +135,7 @@ def lookup_hits(code: str, system: str | None, lang: str) -> tuple[str, list[Sea
 
 
 @search_api.get("/lookup")
+@require_token()
 def lookup():
     """Guides and medication sheets for an ICD-10-CM code (prefix match) or an RxNorm code."""
     code = argument("code", required=True)

@@ -84,3 +84,22 @@ PATHS = {
             "400": _PROBLEM},
     }},
 }
+
+
+def openapi_part() -> dict:
+    """The three paths, relative to /api/v1 like the rest of the document; search and lookup need a token."""
+    paths = {}
+    for path, item in PATHS.items():
+        operation = dict(item["get"])
+        public = path.startswith("/api/v1/public/")
+        operation["security"] = [] if public else [{"bearer": []}]
+        operation["tags"] = ["Search"]
+        responses = dict(operation["responses"])
+        if not public:
+            responses["401"] = {"description": "No valid token (problem details)", "content": {
+                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        responses.setdefault("default", {"description": "An error, as RFC 9457 problem details", "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}})
+        operation["responses"] = responses
+        paths[path.removeprefix("/api/v1")] = {"get": operation}
+    return {"paths": paths, "schemas": SCHEMAS}

@@ -124,6 +124,32 @@ def about(lang):
     return render_template("site/about.html", lang=lang)
 
 
+@site.route("/<lang:lang>/read/")
+def reading_list(lang):
+    """The pages a care team chose, named after '#' in the link (so no server ever sees them)."""
+    return render_template("site/reading_list.html", lang=lang, catalog=reading_catalog(lang))
+
+
+@site.route("/<lang:lang>/code/")
+def enter_code(lang):
+    """Enter the code read over the phone; the page asks the API (PORTAL_API_URL) which pages it means."""
+    return render_template("site/enter_code.html", lang=lang,
+                           read_urls={code: url_for("site.reading_list", lang=code)
+                                      for code in current_app.config["PORTAL_LANGUAGES"]})
+
+
+def reading_catalog(lang: str) -> dict:
+    """kind:slug -> title and address of every page, for the reading-list script."""
+    lib, catalog = library(), {}
+    for kind in ("condition", "medication"):
+        for slug in lib.pages_of(kind):
+            catalog[f"{kind}:{slug}"] = [lib.page(kind, slug, lang).title,
+                                         url_for(ENDPOINT_OF[kind], lang=lang, slug=slug)]
+    for slug, entry in lib.resources.items():
+        catalog[f"resource:{slug}"] = [entry.data.name, url_for("site.resource", lang=lang, slug=slug)]
+    return catalog
+
+
 @site.route("/404.html")
 def not_found_page():
     """The page static hosts serve for a missing URL (frozen with status 200)."""

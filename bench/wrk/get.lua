@@ -1,0 +1,2 @@
+-- GET the URL given to wrk.
+dofile(os.getenv("BENCH_REPORT"))

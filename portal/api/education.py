@@ -1,0 +1,129 @@
+"""Education record routes: record, list, amend (never edit), and the FHIR R4 Bundle."""
+from __future__ import annotations
+
+from flask import g, request
+
+from portal.api import api, json_body, page_args, paginated
+from portal.api.auth import require_token
+from portal.api.openapi import (IDEMPOTENCY, PAGE_PARAMS, json_response, model_schema, operation, page_of,
+                                path_param, register)
+from portal.care import audit, education, fhir, idempotency, patients
+from portal.care.timeline import describe_records
+from portal.db import get_session
+from portal.web import library
+
+
+def _idempotent(body: dict, create):
+    digest = idempotency.request_hash("POST", request.path, body)
+    status, result = idempotency.run(get_session(), g.user, request.headers.get("Idempotency-Key"), digest, create)
+    return result, status
+
+
+@api.post("/patients/<patient_id>/education-records")
+@require_token()
+def record_education(patient_id):
+    body = json_body()
+    data = education.parse(education.EducationInput, body)
+    session = get_session()
+    patient = patients.get(session, patient_id)
+
+    def create():
+        row = education.record(session, library(), patient, g.user, data)
+        audit.record(session, g.user, "write", "education_record", [patient.id], "api")
+        return 201, education.describe(row, None, g.user.email)
+
+    return _idempotent(body, create)
+
+
+@api.post("/education-records/<record_id>/amendments")
+@require_token()
+def amend_education(record_id):
+    body = json_body()
+    data = education.parse(education.AmendmentInput, body)
+    session = get_session()
+
+    def create():
+        row, patient = education.amend(session, library(), g.user, record_id, data)
+        audit.record(session, g.user, "write", "education_record", [patient.id], "api")
+        return 201, describe_records(session, [row])[0]
+
+    return _idempotent(body, create)
+
+
+@api.get("/patients/<patient_id>/education-records")
+@require_token()
+def list_education(patient_id):
+    page, per_page = page_args()
+    session = get_session()
+    patient = patients.get(session, patient_id)
+    rows = education.for_patient(session, patient)
+    audit.record(session, g.user, "read", "education_record", [patient.id], "api")
+    session.commit()
+    return paginated(describe_records(session, rows[(page - 1) * per_page:page * per_page]), page, per_page,
+                     len(rows))
+
+
+@api.get("/education-records/<record_id>")
+@require_token()
+def get_education(record_id):
+    session = get_session()
+    row = education.get(session, record_id)
+    audit.record(session, g.user, "read", "education_record", [row.patient_id], "api")
+    session.commit()
+    return describe_records(session, [row])[0]
+
+
+@api.get("/patients/<patient_id>/fhir")
+@require_token()
+def education_fhir(patient_id):
+    session = get_session()
+    patient = patients.get(session, patient_id)
+    bundle = fhir.bundle(library(), patient, education.for_patient(session, patient))
+    audit.record(session, g.user, "read", "fhir_bundle", [patient.id], "api")
+    session.commit()
+    return bundle, 200, {"Content-Type": "application/fhir+json"}
+
+
+def _openapi() -> dict:
+    schemas: dict = {}
+    ref = {"$ref": "#/components/schemas/EducationRecord"}
+    strings = {"type": "array", "items": {"type": "string"}}
+    schemas["EducationRecord"] = {"type": "object", "required": [
+        "id", "amends", "taught_on", "topics", "learner", "readiness", "barriers", "methods", "evaluations",
+        "interpreter_used", "minutes", "minutes_by", "note", "created_at"], "properties": {
+        "id": {"type": "string"}, "amends": {"type": ["string", "null"], "description": "Id of the record corrected"},
+        "amendment_reason": {"type": ["string", "null"]}, "taught_on": {"type": "string", "format": "date"},
+        "topics": strings, "learner": {"type": "string"}, "readiness": {"type": "string"}, "barriers": strings,
+        "methods": strings, "evaluations": {"type": "array", "items": {"type": "object", "properties": {
+            "topic": {"type": "string"}, "evaluation": {"type": "string"}}}},
+        "interpreter_used": {"type": "boolean"}, "interpreter_language": {"type": ["string", "null"]},
+        "minutes": {"type": "integer"}, "minutes_by": {"type": "string"}, "note": {"type": "string"},
+        "recorded_by": {"type": ["string", "null"]}, "created_at": {"type": "string"}}}
+    pid = [path_param("patient_id", "The patient's opaque id (pt_...)")]
+    rid = [path_param("record_id", "The education record's id (ed_...)")]
+    return {"schemas": schemas, "paths": {
+        "/patients/{patient_id}/education-records": {
+            "post": operation("Record education delivered", "education", operation_id="recordEducation",
+                              parameters=pid + [IDEMPOTENCY], body=model_schema(education.EducationInput, schemas),
+                              responses={"201": json_response("The record", ref)}),
+            "get": operation("A patient's education records, amendments included, oldest first", "education",
+                             operation_id="listEducation", parameters=pid + PAGE_PARAMS,
+                             responses={"200": json_response("A page", page_of(ref))})},
+        "/education-records/{record_id}": {"get": operation(
+            "One education record", "education", operation_id="getEducation", parameters=rid,
+            responses={"200": json_response("The record", ref)})},
+        "/education-records/{record_id}/amendments": {"post": operation(
+            "Correct a record: the whole record as it should be, and why", "education",
+            operation_id="amendEducation", parameters=rid + [IDEMPOTENCY],
+            body=model_schema(education.AmendmentInput, schemas),
+            responses={"201": json_response("The amendment", ref)})},
+        "/patients/{patient_id}/fhir": {"get": operation(
+            "Education records as a FHIR R4 Bundle of Procedure resources", "education",
+            operation_id="educationFhir", parameters=pid,
+            responses={"200": json_response("FHIR Bundle", {"type": "object", "required": ["resourceType"],
+                                                            "properties": {"resourceType": {"const": "Bundle"}}},
+                                            "application/fhir+json")})},
+    }}
+
+
+register(_openapi())

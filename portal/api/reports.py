@@ -1,0 +1,77 @@
+"""Report routes: monthly CCM minutes (JSON or CSV), the audit log (admins), and who am I."""
+from __future__ import annotations
+
+from flask import Response, g, request
+
+from portal.api import api, page_args, paginated
+from portal.api.auth import require_token
+from portal.api.openapi import PAGE_PARAMS, json_response, operation, page_of, register
+from portal.care import audit, reports
+from portal.care.errors import invalid
+from portal.db import get_session
+
+
+@api.get("/reports/ccm-minutes")
+@require_token()
+def ccm_minutes():
+    fmt = request.args.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise invalid("format", "write json or csv")
+    session = get_session()
+    report = reports.ccm_minutes(session, request.args.get("month"))
+    audit.record(session, g.user, "read", "ccm_report", [line.pop("_id") for line in report["patients"]], "api")
+    session.commit()
+    if fmt == "csv":
+        return Response(reports.as_csv(report), mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="ccm-minutes-{report["month"]}.csv"'})
+    return report
+
+
+@api.get("/audit")
+@require_token("admin")
+def audit_log():
+    page, per_page = page_args()
+    items, total = audit.events(get_session(), page, per_page)
+    return paginated(items, page, per_page, total)
+
+
+@api.get("/me")
+@require_token()
+def me():
+    return {"email": g.user.email, "name": g.user.name, "role": g.user.role}
+
+
+def _openapi() -> dict:
+    code = {"type": "object", "required": ["code", "units"], "properties": {
+        "code": {"enum": ["99490", "99439", "99491", "99437"]}, "units": {"type": "integer", "minimum": 1}}}
+    schemas = {"CcmReport": {"type": "object", "required": ["month", "patients"], "properties": {
+        "month": {"type": "string"}, "patients": {"type": "array", "items": {"type": "object", "required": [
+            "patient_id", "reference", "clinical_staff_minutes", "practitioner_minutes", "records", "codes"],
+            "properties": {"patient_id": {"type": "string"}, "reference": {"type": ["string", "null"]},
+                           "clinical_staff_minutes": {"type": "integer"}, "practitioner_minutes": {"type": "integer"},
+                           "records": {"type": "integer"}, "codes": {"type": "array", "items": code}}}}}},
+        "AuditEvent": {"type": "object", "required": ["at", "user", "action", "what", "patient_id", "channel"],
+                       "properties": {"at": {"type": "string"}, "user": {"type": ["string", "null"]},
+                                      "action": {"enum": ["read", "write"]}, "what": {"type": "string"},
+                                      "patient_id": {"type": ["string", "null"]}, "channel": {"type": "string"}}}}
+    month = [{"name": "month", "in": "query", "required": True, "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+              "example": "2026-11"},
+             {"name": "format", "in": "query", "schema": {"enum": ["json", "csv"], "default": "json"}}]
+    return {"schemas": schemas, "paths": {
+        "/reports/ccm-minutes": {"get": operation(
+            "Each patient's CCM minutes in a month and the codes met", "reports", operation_id="ccmMinutes",
+            parameters=month, responses={"200": {"description": "The report", "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/CcmReport"}},
+                "text/csv": {"schema": {"type": "string"}}}}})},
+        "/audit": {"get": operation("The audit log, newest first (admins only)", "admin", operation_id="auditLog",
+                                    parameters=PAGE_PARAMS, responses={"200": json_response(
+                                        "A page", page_of({"$ref": "#/components/schemas/AuditEvent"}))})},
+        "/me": {"get": operation("The user this token belongs to", "admin", operation_id="me", responses={
+            "200": json_response("The user", {"type": "object", "required": ["email", "name", "role"], "properties": {
+                "email": {"type": "string"}, "name": {"type": "string"}, "role": {"enum": ["care_manager", "admin"]}}})})},
+        "/openapi.json": {"get": operation("This document", "admin", auth=False, operation_id="openapi",
+                                           responses={"200": json_response("OpenAPI 3.1", {"type": "object"})})},
+    }}
+
+
+register(_openapi())

@@ -1,0 +1,109 @@
+"""Assign reading: pages in a language, with a code, a static link, an SMS message and a QR code."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import segno
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal.care import codes
+from portal.care.errors import CareError, not_found
+from portal.care.items import Item, resolve, resolve_all
+from portal.care.patients import check_language, public_id
+from portal.content import Library
+from portal.db import begin_write
+from portal.db.models import Assignment, CodeOpen, Patient, User, utcnow
+
+SMS_LENGTH = 160
+
+
+def create(session: Session, library: Library, patient: Patient, user: User, refs: list[str], language: str,
+           languages, days: int) -> Assignment:
+    """Store an assignment of the pages `refs` with a fresh code that expires in `days` days."""
+    check_language(language, languages)
+    if not refs:
+        raise CareError(422, "Invalid request", "items: choose at least one page",
+                        [{"field": "items", "detail": "choose at least one page"}])
+    items = resolve_all(library, refs, language, "items")
+    for _ in range(5):
+        assignment = Assignment(public_id=public_id("as"), patient_id=patient.id, language=language,
+                                items=[item.ref for item in items], code=codes.new_code(),
+                                expires_at=utcnow() + dt.timedelta(days=days), created_by=user.id)
+        try:
+            with session.begin_nested():
+                session.add(assignment)
+            return assignment
+        except IntegrityError:  # the code was taken: draw again
+            continue
+    raise CareError(503, "No code available", "could not draw an unused code; try again")
+
+
+def items_of(library: Library, assignment: Assignment) -> list[Item]:
+    return [item for ref in assignment.items if (item := resolve(library, ref, assignment.language))]
+
+
+def static_link(site_root: str, language: str, refs: list[str]) -> str:
+    """A link to the reading-list page; the pages go after '#', which browsers never send to a server."""
+    return f"{site_root}{language}/read/#{','.join(refs)}"
+
+
+def code_page(site_root: str, language: str) -> str:
+    return f"{site_root}{language}/code/"
+
+
+def sms_message(clinic: str, site_root: str, assignment: Assignment) -> str:
+    """A text message in the patient's language: the link if it fits in one SMS, else the code."""
+    link = static_link(site_root, assignment.language, assignment.items)
+    with force_locale(assignment.language):
+        message = gettext("%(clinic)s: your health reading is at %(link)s", clinic=clinic, link=link)
+        if len(message) > SMS_LENGTH:
+            message = gettext("%(clinic)s: go to %(link)s and enter code %(code)s", clinic=clinic,
+                              link=code_page(site_root, assignment.language), code=assignment.code)
+    return message
+
+
+def qr_svg(link: str) -> str:
+    """The link as a QR code, an SVG image for printing."""
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(buffer, kind="svg", scale=4, border=2, xmldecl=False,
+                                     title="QR code", svgclass="qr")
+    return buffer.getvalue().decode()
+
+
+def for_patient(session: Session, patient: Patient) -> list[Assignment]:
+    return list(session.scalars(select(Assignment).where(Assignment.patient_id == patient.id)
+                                .order_by(Assignment.id.desc())))
+
+
+def get(session: Session, assignment_public_id: str) -> Assignment:
+    assignment = session.scalar(select(Assignment).where(Assignment.public_id == assignment_public_id))
+    if assignment is None:
+        raise not_found("assignment")
+    return assignment
+
+
+def open_code(session: Session, text: str) -> Assignment:
+    """The live assignment a typed code names, with the open recorded as a read receipt."""
+    code = codes.normalize(text)
+    assignment = code and session.scalar(select(Assignment).where(Assignment.code == code))
+    if not assignment or assignment.expires_at <= utcnow():
+        raise CareError(404, "Code not found", "This code is not right or has expired. Check the letters and "
+                        "numbers, or ask your care team for a new code.")
+    begin_write(session)
+    session.add(CodeOpen(assignment_id=assignment.id))
+    return assignment
+
+
+def describe(library: Library, site_root: str, clinic: str, assignment: Assignment, with_code: bool = True) -> dict:
+    """The assignment as the API and console show it."""
+    link = static_link(site_root, assignment.language, assignment.items)
+    return {"id": assignment.public_id, "language": assignment.language,
+            "items": [{"ref": i.ref, "title": i.title, "url": site_root + i.path} for i in items_of(library, assignment)],
+            "code": assignment.code, "link": link, "code_page": code_page(site_root, assignment.language),
+            "message": sms_message(clinic, site_root, assignment),
+            "expires_at": assignment.expires_at.isoformat() + "Z", "created_at": assignment.created_at.isoformat() + "Z",
+            "opened": [o.opened_at.isoformat() + "Z" for o in assignment.opens]}

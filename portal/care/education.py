@@ -1,0 +1,162 @@
+"""Education delivered, documented the nursing way; append-only, corrected by amendments.
+
+A record lists the topics taught (library pages), the learner, their readiness, barriers,
+the teaching methods, an evaluation of each topic, the interpreter, the minutes spent and by
+whom (CCM counts clinical staff and the billing practitioner apart), a note and the date.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.care.errors import CareError, not_found
+from portal.care.items import resolve_all
+from portal.care.patients import public_id
+from portal.content import Library
+from portal.db.models import EducationRecord, Patient, User
+
+LEARNERS = ("patient", "caregiver", "family")
+READINESS = ("eager", "accepting", "hesitant", "not_ready")
+BARRIERS = ("language", "literacy", "vision", "hearing", "cognitive", "none")
+METHODS = ("verbal", "handout", "demonstration", "video", "teach_back")
+EVALUATIONS = ("verbalizes_understanding", "demonstrates_understanding", "needs_reinforcement",
+               "no_evidence_of_learning", "refused_teaching")
+MINUTES_BY = ("clinical_staff", "billing_practitioner")
+
+
+def no_nul(data):
+    """Refuse text holding a NUL character (PostgreSQL cannot store it), naming where it is."""
+    def walk(value, path):
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError(f"{path or 'body'}: remove the NUL (\\x00) character")
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            walk(item, f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}".lstrip("."))
+    walk(data, "")
+    return data
+
+
+class Evaluation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    topic: str = Field(examples=["condition:asthma"])
+    evaluation: Literal[EVALUATIONS]
+
+
+class EducationInput(BaseModel):
+    """What a care manager records after teaching."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    taught_on: dt.date = Field(examples=["2026-11-20"])
+    topics: list[str] = Field(min_length=1, max_length=20, examples=[["condition:asthma"]])
+    learner: Literal[LEARNERS]
+    readiness: Literal[READINESS]
+    barriers: list[Literal[BARRIERS]] = Field(min_length=1, max_length=6)
+    methods: list[Literal[METHODS]] = Field(min_length=1, max_length=5)
+    evaluations: list[Evaluation] = Field(min_length=1, max_length=20)
+    interpreter_used: bool = False
+    interpreter_language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})?$",
+                                             examples=["es"])
+    minutes: int = Field(ge=1, le=240)
+    minutes_by: Literal[MINUTES_BY]
+    note: str = Field(default="", max_length=2000)
+
+    _no_nul = model_validator(mode="before")(no_nul)
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if len(set(self.barriers)) != len(self.barriers) or ("none" in self.barriers and len(self.barriers) > 1):
+            raise ValueError("barriers: list each barrier once, and 'none' only on its own")
+        if len(set(self.methods)) != len(self.methods):
+            raise ValueError("methods: list each method once")
+        if self.interpreter_used and not self.interpreter_language:
+            raise ValueError("interpreter_language: say which language the interpreter spoke")
+        if not self.interpreter_used and self.interpreter_language:
+            raise ValueError("interpreter_language: set interpreter_used to true, or leave the language out")
+        evaluated = [e.topic for e in self.evaluations]
+        if sorted(evaluated) != sorted(set(self.topics)) or len(set(evaluated)) != len(evaluated):
+            raise ValueError("evaluations: give exactly one evaluation for each topic")
+        if self.taught_on > dt.date.today() + dt.timedelta(days=1):
+            raise ValueError("taught_on: the date is in the future; write the day the teaching happened")
+        return self
+
+
+class AmendmentInput(EducationInput):
+    """A correction: the whole record as it should have been, and why."""
+
+    reason: str = Field(min_length=1, max_length=1000, examples=["Minutes were 25, not 15."])
+
+
+def validation_problem(exc: ValidationError) -> CareError:
+    """Pydantic's errors as a CareError naming each field (evaluations[0].evaluation)."""
+    errors = []
+    for error in exc.errors():
+        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"]).lstrip(".")
+        message = error["msg"].removeprefix("Value error, ")
+        field, sep, rest = message.partition(": ")
+        if not path and sep:
+            path, message = field, rest
+        errors.append({"field": path or "body", "detail": message})
+    return CareError(422, "Invalid request", f"{errors[0]['field']}: {errors[0]['detail']}", errors)
+
+
+def parse(model: type[EducationInput], body) -> EducationInput:
+    try:
+        return model.model_validate(body if body is not None else {})
+    except ValidationError as exc:
+        raise validation_problem(exc) from None
+
+
+def record(session: Session, library: Library, patient: Patient, user: User, data: EducationInput,
+           original: EducationRecord | None = None) -> EducationRecord:
+    """Store a record (or an amendment of `original`)."""
+    resolve_all(library, data.topics, patient.language, "topics", kinds=("condition", "medication"))
+    fields = data.model_dump(exclude={"reason"}, mode="json")
+    fields["taught_on"] = data.taught_on
+    row = EducationRecord(public_id=public_id("ed"), patient_id=patient.id, created_by=user.id,
+                          original_id=original.id if original else None,
+                          amendment_reason=getattr(data, "reason", None), **fields)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def get(session: Session, record_public_id: str) -> EducationRecord:
+    row = session.scalar(select(EducationRecord).where(EducationRecord.public_id == record_public_id))
+    if row is None:
+        raise not_found("education record")
+    return row
+
+
+def amend(session: Session, library: Library, user: User, record_public_id: str, data: AmendmentInput):
+    """Store a correction of a record; an amendment of an amendment points at the first record."""
+    target = get(session, record_public_id)
+    original = session.get(EducationRecord, target.original_id) if target.original_id else target
+    patient = session.get(Patient, original.patient_id)
+    return record(session, library, patient, user, data, original=original), patient
+
+
+def for_patient(session: Session, patient: Patient) -> list[EducationRecord]:
+    return list(session.scalars(select(EducationRecord).where(EducationRecord.patient_id == patient.id)
+                                .order_by(EducationRecord.id)))
+
+
+def current_versions(records: list[EducationRecord]) -> list[EducationRecord]:
+    """Each record as last amended (amendments replace their original; ids grow with time)."""
+    latest: dict[int, EducationRecord] = {}
+    for row in sorted(records, key=lambda r: r.id):
+        latest[row.original_id or row.id] = row
+    return list(latest.values())
+
+
+def describe(row: EducationRecord, original_public_id: str | None = None, by: str | None = None) -> dict:
+    return {"id": row.public_id, "amends": original_public_id, "amendment_reason": row.amendment_reason,
+            "taught_on": row.taught_on.isoformat(), "topics": row.topics, "learner": row.learner,
+            "readiness": row.readiness, "barriers": row.barriers, "methods": row.methods,
+            "evaluations": row.evaluations, "interpreter_used": row.interpreter_used,
+            "interpreter_language": row.interpreter_language, "minutes": row.minutes,
+            "minutes_by": row.minutes_by, "note": row.note, "recorded_by": by,
+            "created_at": row.created_at.isoformat() + "Z"}

@@ -1,0 +1,74 @@
+"""Patients: the clinic's opaque reference (kept as a keyed hash when a key is set) and a language.
+
+Outside the database a patient is known only by `public_id`, a random id that carries no
+patient data, so it can appear in URLs and logs.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal.care.errors import invalid, not_found
+from portal.db import begin_write
+from portal.db.models import Patient
+
+
+def public_id(prefix: str) -> str:
+    """A random, unguessable id like pt_4fJk9... (no patient data in it)."""
+    return f"{prefix}_{secrets.token_urlsafe(12)}"
+
+
+def stored_reference(reference: str, key: str) -> str:
+    """What the database keeps of a reference: itself, or its HMAC-SHA256 under `key`."""
+    reference = reference.strip()
+    if not key:
+        return reference
+    return "hmac-sha256:" + hmac.new(key.encode(), reference.encode(), hashlib.sha256).hexdigest()
+
+
+def check_language(language: str, languages) -> str:
+    if language not in languages:
+        raise invalid("language", f"'{language}' is not a language of this portal; use one of {', '.join(languages)}")
+    return language
+
+
+def find(session: Session, reference: str, key: str) -> Patient | None:
+    return session.scalar(select(Patient).where(Patient.reference == stored_reference(reference, key)))
+
+
+def find_or_create(session: Session, reference: str, language: str, key: str, languages) -> tuple[Patient, bool]:
+    """The patient with this reference, made if new; True when it was made."""
+    check_language(language, languages)
+    existing = find(session, reference, key)
+    if existing:
+        return existing, False
+    begin_write(session)
+    existing = find(session, reference, key)  # again, now that no other writer can add it
+    if existing:
+        return existing, False
+    patient = Patient(public_id=public_id("pt"), reference=stored_reference(reference, key), hashed=bool(key),
+                      language=language)
+    try:
+        with session.begin_nested():
+            session.add(patient)
+    except IntegrityError:  # made at the same moment by another request
+        return find(session, reference, key), False
+    return patient, True
+
+
+def get(session: Session, patient_public_id: str) -> Patient:
+    patient = session.scalar(select(Patient).where(Patient.public_id == patient_public_id))
+    if patient is None:
+        raise not_found("patient")
+    return patient
+
+
+def describe(patient: Patient) -> dict:
+    """The patient as the API shows it: the reference only when it is not stored hashed."""
+    return {"id": patient.public_id, "reference": None if patient.hashed else patient.reference,
+            "language": patient.language, "created_at": patient.created_at.isoformat() + "Z"}

@@ -1,0 +1,72 @@
+"""The monthly CCM minutes report: each patient's minutes in a calendar month and the codes met."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.care.ccm import thresholds
+from portal.care.education import current_versions
+from portal.care.errors import invalid
+from portal.db.models import EducationRecord, Patient
+
+CSV_COLUMNS = ["patient_id", "reference", "clinical_staff_minutes", "practitioner_minutes", "records", "codes"]
+
+
+def parse_month(text: str | None) -> tuple[dt.date, dt.date]:
+    """'2026-11' as its first day and the first day of the next month."""
+    if not text or not re.fullmatch(r"\d{4}-\d{2}", text) or not 1 <= int(text[5:]) <= 12 or int(text[:4]) < 1900:
+        raise invalid("month", f"'{text or ''}' is not a month; write it as YYYY-MM, like 2026-11")
+    first = dt.date(int(text[:4]), int(text[5:]), 1)
+    return first, (first + dt.timedelta(days=32)).replace(day=1)
+
+
+def ccm_minutes(session: Session, month: str) -> dict:
+    """Every patient with education recorded in `month`: staff and practitioner minutes, codes met.
+
+    A record counts in the month of its `taught_on` date, as last amended (an amendment that
+    moves the date moves the minutes).
+    """
+    first, after = parse_month(month)
+    in_month = select(EducationRecord.patient_id).where(EducationRecord.taught_on >= first,
+                                                         EducationRecord.taught_on < after)
+    # All versions of those patients' records: a later amendment may have moved a date out.
+    rows = list(session.scalars(select(EducationRecord).where(EducationRecord.patient_id.in_(in_month))))
+    totals: dict[int, dict] = {}
+    for row in current_versions(rows):
+        if not first <= row.taught_on < after:
+            continue
+        entry = totals.setdefault(row.patient_id, {"clinical_staff": 0, "billing_practitioner": 0, "records": 0})
+        entry[row.minutes_by] += row.minutes
+        entry["records"] += 1
+    patients = {p.id: p for p in session.scalars(select(Patient).where(Patient.id.in_(list(totals))))}
+    lines = []
+    for patient_id, entry in sorted(totals.items(), key=lambda item: patients[item[0]].public_id):
+        patient = patients[patient_id]
+        lines.append({"patient_id": patient.public_id, "reference": None if patient.hashed else patient.reference,
+                      "clinical_staff_minutes": entry["clinical_staff"],
+                      "practitioner_minutes": entry["billing_practitioner"], "records": entry["records"],
+                      "codes": thresholds(entry["clinical_staff"], entry["billing_practitioner"]),
+                      "_id": patient_id})
+    return {"month": month, "patients": lines}
+
+
+def as_csv(report: dict) -> str:
+    """The report as CSV, one line per patient, codes as 99490x1 99439x2."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for line in report["patients"]:
+        codes = " ".join(f"{c['code']}x{c['units']}" for c in line["codes"])
+        writer.writerow([line["patient_id"], _safe(line["reference"] or ""), line["clinical_staff_minutes"],
+                         line["practitioner_minutes"], line["records"], codes])
+    return out.getvalue()
+
+
+def _safe(cell: str) -> str:
+    """Keep a spreadsheet from running a reference as a formula (CSV injection)."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

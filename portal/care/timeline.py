@@ -1,0 +1,30 @@
+"""A patient's history: assignments and education records (with their amendments), newest first."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.care import assignments, education
+from portal.content import Library
+from portal.db.models import EducationRecord, Patient, User
+
+
+def describe_records(session: Session, rows: list[EducationRecord]) -> list[dict]:
+    """Records as the API shows them, each naming the record it amends and who recorded it."""
+    ids = {row.original_id for row in rows if row.original_id} - {row.id for row in rows}
+    public = {row.id: row.public_id for row in rows}
+    if ids:
+        public.update(dict(session.execute(select(EducationRecord.id, EducationRecord.public_id)
+                                           .where(EducationRecord.id.in_(ids))).all()))
+    users = dict(session.execute(select(User.id, User.email).where(User.id.in_({r.created_by for r in rows}))).all())
+    return [education.describe(row, public.get(row.original_id), users.get(row.created_by)) for row in rows]
+
+
+def events(session: Session, library: Library, site_root: str, clinic: str, patient: Patient) -> list[dict]:
+    """Every assignment and education record of the patient, newest first."""
+    items = [{"kind": "assignment", "at": a.created_at.isoformat() + "Z",
+              "assignment": assignments.describe(library, site_root, clinic, a)}
+             for a in assignments.for_patient(session, patient)]
+    items += [{"kind": "education", "at": record["created_at"], "education": record}
+              for record in describe_records(session, education.for_patient(session, patient))]
+    return sorted(items, key=lambda item: item["at"], reverse=True)

@@ -1,0 +1,164 @@
+"""Console pages about one patient: find, timeline, assign reading, record and amend education."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from flask import current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from portal.api.schemas import PatientInput, parse
+from portal.care import assignments, audit, education, idempotency, patients, timeline
+from portal.care.errors import CareError
+from portal.console import console, forms, login_required
+from portal.console.content_search import hit, search_content
+from portal.db import get_session
+from portal.web import library, site_root
+
+
+def _settings():
+    return current_app.config["PORTAL_PATIENT_KEY"], current_app.config["PORTAL_LANGUAGES"]
+
+
+@console.post("/patients")
+@login_required()
+def find_patient():
+    """The reference comes in the form body and leaves only as the patient's opaque id."""
+    key, languages = _settings()
+    session = get_session()
+    try:
+        data = parse(PatientInput, {"reference": request.form.get("reference", ""),
+                                    "language": request.form.get("language", "en")})
+        patient, created = patients.find_or_create(session, data.reference, data.language, key, languages)
+    except CareError as error:
+        return render_template("console/home.html", query="", hits=[], search_lang="en", user=g.user,
+                               patient_error=error), 422
+    audit.record(session, g.user, "write" if created else "read", "patient", [patient.id], "console")
+    session.commit()
+    return redirect(url_for("console.patient", patient_id=patient.public_id))
+
+
+@console.route("/patients/<patient_id>")
+@login_required()
+def patient(patient_id):
+    session = get_session()
+    found = patients.get(session, patient_id)
+    query = request.args.get("q", "").strip()
+    hits = search_content(library(), query, found.language)
+    events = timeline.events(session, library(), site_root(), current_app.config["PORTAL_CLINIC_NAME"], found)
+    audit.record(session, g.user, "read", "timeline", [found.id], "console")
+    session.commit()
+    return render_template("console/patient.html", patient=found, described=patients.describe(found),
+                           hits=hits, query=query, events=events, forms=forms, idempotency_key=secrets.token_hex(16))
+
+
+@console.post("/patients/<patient_id>/assignments")
+@login_required()
+def assign(patient_id):
+    session = get_session()
+    found = patients.get(session, patient_id)
+    key = request.form.get("idempotency_key") or secrets.token_hex(16)
+
+    def create():
+        made = assignments.create(session, library(), found, g.user, request.form.getlist("items"),
+                                  request.form.get("language") or found.language,
+                                  current_app.config["PORTAL_LANGUAGES"], current_app.config["PORTAL_CODE_DAYS"])
+        audit.record(session, g.user, "write", "assignment", [found.id], "console")
+        return 201, assignments.describe(library(), site_root(), current_app.config["PORTAL_CLINIC_NAME"], made)
+
+    try:
+        _, made = idempotency.run(session, g.user, "console-" + key,
+                                  idempotency.request_hash("POST", request.path, request.form.to_dict(flat=False)),
+                                  create)
+    except CareError as error:
+        return redirect(url_for("console.patient", patient_id=patient_id, error=error.detail))
+    return render_template("console/assigned.html", patient=found, assignment=made,
+                           qr=assignments.qr_svg(made["link"]))
+
+
+@console.route("/patients/<patient_id>/education", methods=["POST"])
+@login_required()
+def educate(patient_id):
+    """Step 1 shows the form for the chosen topics; step 2 (save=1) records it."""
+    session = get_session()
+    found = patients.get(session, patient_id)
+    topics = request.form.getlist("topics") or request.form.getlist("items")
+    if request.form.get("save") != "1":
+        return _education_form(found, topics, {}, None)
+    body = forms.education_body(request.form)
+    try:
+        data = education.parse(education.EducationInput, body)
+
+        def create():
+            row = education.record(session, library(), found, g.user, data)
+            audit.record(session, g.user, "write", "education_record", [found.id], "console")
+            return 201, {"id": row.public_id}
+
+        idempotency.run(session, g.user, "console-" + request.form.get("idempotency_key", secrets.token_hex(16)),
+                        idempotency.request_hash("POST", request.path, body), create)
+    except CareError as error:
+        return _education_form(found, topics, request.form, error), 422
+    return redirect(url_for("console.patient", patient_id=patient_id, saved="education"))
+
+
+@console.route("/records/<record_id>/amend", methods=["GET", "POST"])
+@login_required()
+def amend(record_id):
+    session = get_session()
+    row = education.get(session, record_id)
+    found = session.get(patients.Patient, row.patient_id)
+    if request.method == "GET":
+        audit.record(session, g.user, "read", "education_record", [found.id], "console")
+        session.commit()
+        return _education_form(found, row.topics, _as_form(row), None, amending=row)
+    body = forms.education_body(request.form)
+    try:
+        data = education.parse(education.AmendmentInput, body)
+
+        def create():
+            made, _patient = education.amend(session, library(), g.user, record_id, data)
+            audit.record(session, g.user, "write", "education_record", [found.id], "console")
+            return 201, {"id": made.public_id}
+
+        idempotency.run(session, g.user, "console-" + request.form.get("idempotency_key", secrets.token_hex(16)),
+                        idempotency.request_hash("POST", request.path, body), create)
+    except CareError as error:
+        return _education_form(found, row.topics, request.form, error, amending=row), 422
+    return redirect(url_for("console.patient", patient_id=found.public_id, saved="amendment"))
+
+
+def _as_form(row) -> dict:
+    values = {"taught_on": row.taught_on.isoformat(), "learner": row.learner, "readiness": row.readiness,
+              "barriers": row.barriers, "methods": row.methods, "minutes": str(row.minutes),
+              "minutes_by": row.minutes_by, "note": row.note, "interpreter_used": "yes" if row.interpreter_used else "",
+              "interpreter_language": row.interpreter_language or ""}
+    values.update({f"evaluation-{e['topic']}": e["evaluation"] for e in row.evaluations})
+    return values
+
+
+class _Values:
+    """Form values for the template: from a submitted form, a stored record, or nothing."""
+
+    def __init__(self, source):
+        self.source = source
+
+    def get(self, name, default=""):
+        value = self.source.get(name, default) if self.source else default
+        return value if not isinstance(value, list) else (value[0] if value else default)
+
+    def getlist(self, name):
+        if hasattr(self.source, "getlist"):
+            return self.source.getlist(name)
+        value = (self.source or {}).get(name, [])
+        return value if isinstance(value, list) else [value]
+
+
+def _education_form(found, topics, values, error, amending=None):
+    hits = [h for ref in dict.fromkeys(topics) if (h := hit(library(), ref, found.language))
+            and h.item.kind != "resource"]
+    if not hits:
+        return redirect(url_for("console.patient", patient_id=found.public_id,
+                                error=_("Choose at least one guide or medicine to teach.")))
+    return render_template("console/educate.html", patient=found, hits=hits, values=_Values(values), error=error,
+                           forms=forms, today=dt.date.today().isoformat(), amending=amending,
+                           idempotency_key=secrets.token_hex(16))

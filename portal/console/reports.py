@@ -1,0 +1,36 @@
+"""Console pages for reports: the monthly CCM minutes (and its CSV) and, for admins, the audit log."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Response, g, render_template, request
+
+from portal.care import audit, reports
+from portal.care.errors import CareError
+from portal.console import console, login_required
+from portal.db import get_session
+
+
+@console.route("/reports/ccm")
+@login_required()
+def ccm_report():
+    month = request.args.get("month") or dt.date.today().strftime("%Y-%m")
+    session = get_session()
+    try:
+        report = reports.ccm_minutes(session, month)
+    except CareError as error:
+        return render_template("console/report.html", month=month, report=None, error=error), 422
+    audit.record(session, g.user, "read", "ccm_report", [line.pop("_id") for line in report["patients"]], "console")
+    session.commit()
+    if request.args.get("format") == "csv":
+        return Response(reports.as_csv(report), mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="ccm-minutes-{month}.csv"'})
+    return render_template("console/report.html", month=month, report=report, error=None)
+
+
+@console.route("/audit")
+@login_required("admin")
+def audit_log():
+    page = int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1
+    items, total = audit.events(get_session(), max(page, 1), 100)
+    return render_template("console/audit.html", items=items, total=total, page=max(page, 1))

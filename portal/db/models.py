@@ -1,0 +1,136 @@
+"""The care manager data: users, tokens, patients, assignments, education records, audit events.
+
+Patients are an opaque reference chosen by the clinic plus a preferred language; nothing else.
+Education records are never changed after they are written: a correction is a new record whose
+`original_id` points at the record it corrects.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    """Now in UTC, without a time zone: every stored time is UTC, on SQLite and PostgreSQL alike."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dt.datetime: DateTime()}
+
+
+class User(Base):
+    """A care manager or an admin who signs in to the console or calls the API."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))  # care_manager or admin
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    """An API token; only its SHA-256 is stored, the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class Patient(Base):
+    """The clinic's own reference for a patient (or its keyed hash) and the language they read."""
+
+    __tablename__ = "patients"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(40), unique=True)
+    reference: Mapped[str] = mapped_column(String(200), unique=True)
+    hashed: Mapped[bool] = mapped_column(Boolean, default=False)
+    language: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Assignment(Base):
+    """Pages chosen for a patient in one language, reachable by a short code until it expires."""
+
+    __tablename__ = "assignments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(40), unique=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    language: Mapped[str] = mapped_column(String(12))
+    items: Mapped[list] = mapped_column(JSON)  # ["condition:asthma", "medication:albuterol"]
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    expires_at: Mapped[dt.datetime] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    opens: Mapped[list[CodeOpen]] = relationship(order_by="CodeOpen.id")  # loaded only when shown
+
+
+class CodeOpen(Base):
+    """A read receipt: the patient opened the assignment's code."""
+
+    __tablename__ = "code_opens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class EducationRecord(Base):
+    """Teaching delivered to a patient, documented the nursing way. Never edited: amended."""
+
+    __tablename__ = "education_records"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(40), unique=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    original_id: Mapped[int | None] = mapped_column(ForeignKey("education_records.id"), nullable=True, index=True)
+    amendment_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    taught_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    topics: Mapped[list] = mapped_column(JSON)
+    learner: Mapped[str] = mapped_column(String(20))
+    readiness: Mapped[str] = mapped_column(String(20))
+    barriers: Mapped[list] = mapped_column(JSON)
+    methods: Mapped[list] = mapped_column(JSON)
+    evaluations: Mapped[list] = mapped_column(JSON)  # [{"topic": ..., "evaluation": ...}]
+    interpreter_used: Mapped[bool] = mapped_column(Boolean)
+    interpreter_language: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    minutes: Mapped[int] = mapped_column(Integer)
+    minutes_by: Mapped[str] = mapped_column(String(30))  # clinical_staff or billing_practitioner
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class IdempotencyKey(Base):
+    """The response given to a POST with an Idempotency-Key, replayed when the POST is retried."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AuditEvent(Base):
+    """Who read or wrote which patient's data, when, and through what."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    action: Mapped[str] = mapped_column(String(10))  # read or write
+    what: Mapped[str] = mapped_column(String(60))  # e.g. education_record, assignment, ccm_report
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"), nullable=True, index=True)
+    channel: Mapped[str] = mapped_column(String(10))  # api, console, public

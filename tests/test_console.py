@@ -1,0 +1,158 @@
+"""The console on SQLite and PostgreSQL: sign-in on every page, admin pages, CSRF, the whole workflow."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from databases import PASSWORD
+from portal import create_app
+from portal.console.content_search import search_content
+
+ADMIN_ONLY = {"/console/audit"}
+OPEN = {"/console/login", "/console/language", "/console/logout", "/console/static/<path:filename>"}
+
+
+def console_routes():
+    app = create_app({"PORTAL_CONTENT_DIR": "tests/fixtures/content"})
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/console"):
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield method, rule.rule
+
+
+ROUTES = list(console_routes())
+
+
+def csrf(response) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', response.data.decode()).group(1)
+
+
+def sign_in(client, email="nurse@clinic.example"):
+    token = csrf(client.get("/console/login"))
+    response = client.post("/console/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302, response.data
+    return csrf(client.get("/console/"))
+
+
+def url_of(rule: str) -> str:
+    return re.sub(r"<(\w+:)?(\w+)>", r"\2-x", rule)
+
+
+def test_route_list_is_complete():
+    assert len(ROUTES) >= 12
+
+
+@pytest.mark.parametrize("method, rule", [r for r in ROUTES if r[1] not in OPEN])
+def test_every_console_page_needs_a_signed_in_user(api_app, users, method, rule):
+    client = api_app.test_client()
+    api_app.config["WTF_CSRF_ENABLED"] = False  # reach the sign-in check, not the CSRF one
+    response = client.open(url_of(rule), method=method)
+    assert response.status_code == 302 and response.location.endswith("/console/login")
+
+
+@pytest.mark.parametrize("method, rule", [r for r in ROUTES if r[1] in ADMIN_ONLY])
+def test_admin_pages_are_forbidden_to_care_managers(api_app, users, method, rule):
+    client = api_app.test_client()
+    sign_in(client)
+    assert client.open(url_of(rule), method=method).status_code == 403
+    admin = api_app.test_client()
+    sign_in(admin, "admin@clinic.example")
+    assert admin.open(url_of(rule), method=method).status_code == 200
+
+
+def test_wrong_password_and_missing_csrf_token_are_refused(api_app, users):
+    client = api_app.test_client()
+    token = csrf(client.get("/console/login"))
+    wrong = client.post("/console/login", data={"email": "nurse@clinic.example", "password": "nope",
+                                                "csrf_token": token})
+    assert wrong.status_code == 401 and "do not match" in wrong.data.decode()
+    no_token = client.post("/console/login", data={"email": "nurse@clinic.example", "password": PASSWORD})
+    assert no_token.status_code == 400
+    sign_in(client)
+    assert client.post("/console/patients", data={"reference": "R1", "language": "en"}).status_code == 400
+
+
+def test_workflow_assign_record_and_report(api_app, users):
+    client = api_app.test_client()
+    token = sign_in(client)
+    found = client.post("/console/patients", data={"reference": "MRN-314", "language": "es", "csrf_token": token})
+    assert found.status_code == 302 and "MRN-314" not in found.location
+    patient_url = found.location
+    page = BeautifulSoup(client.get(patient_url + "?q=presión").data, "html.parser")
+    assert [box["value"] for box in page.select("input[name=items]")] == ["condition:high-blood-pressure"]
+    assigned = client.post(patient_url + "/assignments", data={
+        "items": ["condition:high-blood-pressure", "medication:lisinopril"], "csrf_token": token,
+        "idempotency_key": "k1"})
+    soup = BeautifulSoup(assigned.data, "html.parser")
+    code = soup.find(id="code").get_text()
+    assert re.fullmatch(r"[2-9A-HJKMNP-TV-Z]{3}-[2-9A-HJKMNP-TV-Z]{3}", code)
+    assert soup.find(id="link").get_text().endswith("/es/read/#condition:high-blood-pressure,medication:lisinopril")
+    assert soup.select_one(".qr svg") is not None
+    again = client.post(patient_url + "/assignments", data={
+        "items": ["condition:high-blood-pressure", "medication:lisinopril"], "csrf_token": token,
+        "idempotency_key": "k1"})
+    assert BeautifulSoup(again.data, "html.parser").find(id="code").get_text() == code  # double submit
+    form = BeautifulSoup(client.post(patient_url + "/education", data={
+        "items": ["condition:high-blood-pressure"], "csrf_token": token}).data, "html.parser")
+    questions = [li.get_text() for li in form.select("fieldset.topic ol li")]
+    assert len(questions) >= 3
+    saved = client.post(patient_url + "/education", data={
+        "csrf_token": token, "save": "1", "topics": "condition:high-blood-pressure", "idempotency_key": "e1",
+        "evaluation-condition:high-blood-pressure": "verbalizes_understanding", "taught_on": "2026-11-20",
+        "learner": "caregiver", "readiness": "eager", "barriers": "language", "methods": ["verbal", "teach_back"],
+        "interpreter_used": "yes", "interpreter_language": "es", "minutes": "21", "minutes_by": "clinical_staff"})
+    assert saved.status_code == 302
+    timeline = BeautifulSoup(client.get(patient_url).data, "html.parser").select(".timeline > li")
+    assert len(timeline) == 2
+    report = BeautifulSoup(client.get("/console/reports/ccm?month=2026-11").data, "html.parser")
+    row = [td.get_text() for td in report.select("table.report tbody tr")[0].find_all(["th", "td"])]
+    assert row == ["MRN-314", "21", "0", "99490"]
+    csv = client.get("/console/reports/ccm?month=2026-11&format=csv")
+    assert csv.mimetype == "text/csv" and ",MRN-314,21,0,1,99490x1" in csv.data.decode()
+
+
+def test_education_form_errors_name_the_field_and_keep_the_input(api_app, users):
+    client = api_app.test_client()
+    token = sign_in(client)
+    patient_url = client.post("/console/patients", data={"reference": "R2", "language": "en",
+                                                         "csrf_token": token}).location
+    response = client.post(patient_url + "/education", data={
+        "csrf_token": token, "save": "1", "topics": "condition:heart-failure", "taught_on": "2026-11-20",
+        "learner": "patient", "readiness": "eager", "barriers": "none", "methods": "verbal",
+        "minutes": "0", "minutes_by": "clinical_staff", "note": "keep me"})
+    assert response.status_code == 422
+    soup = BeautifulSoup(response.data, "html.parser")
+    errors = [li.get_text() for li in soup.select("#form-errors li")]
+    assert any(e.startswith("minutes:") for e in errors) and any(e.startswith("evaluations[0]") for e in errors)
+    assert soup.find("textarea", id="note").get_text() == "keep me"
+
+
+def test_console_speaks_the_chosen_language(api_app, users):
+    client = api_app.test_client()
+    token = sign_in(client)
+    client.post("/console/language", data={"lang": "es", "csrf_token": token, "next": "/console/"})
+    soup = BeautifulSoup(client.get("/console/").data, "html.parser")
+    assert soup.html["lang"] == "es" and soup.h1.get_text() == "Pacientes y guías"
+
+
+def test_content_search_uses_the_search_engine(app):
+    library = app.extensions["portal.library"]
+    with app.app_context():
+        assert search_content(library, "zestril", "en")[0].item.ref == "medication:lisinopril"
+        assert search_content(library, "HYPERTENSION", "en")[0].item.ref == "condition:high-blood-pressure"
+        assert search_content(library, "lisinoprl", "en")[0].item.ref == "medication:lisinopril"  # misspelt
+        spanish = search_content(library, "presión", "es")
+        assert spanish[0].item.title == "Presión arterial alta" and len(spanish[0].teach_back) >= 3
+        assert search_content(library, "zzqx", "en") == []
+        assert len(search_content(library, "", "en")) == len(library.conditions) + len(library.medications) + len(
+            library.resources)
+
+
+def test_patient_needs_a_reference(api_app, users):
+    client = api_app.test_client()
+    token = sign_in(client)
+    response = client.post("/console/patients", data={"reference": " ", "language": "en", "csrf_token": token})
+    assert response.status_code == 422
+    assert BeautifulSoup(response.data, "html.parser").find(id="patient-error").get_text().startswith("reference:")
