@@ -101,9 +101,8 @@ def plan(app: Flask) -> list[PlannedPage]:
                 pages.append(PlannedPage(f"site.{kind}", {"lang": lang, "slug": slug}, shared + own))
         for slug in library.resources:  # resource pages show only front-matter-like data
             pages.append(PlannedPage("site.resource", {"lang": lang, "slug": slug}, shared))
-        for category in library.taxonomy.categories:
-            if library.resources_in(category.id):
-                pages.append(PlannedPage("site.category", {"lang": lang, "category": category.id}, shared))
+        for category in library.categories_in_use():
+            pages.append(PlannedPage("site.category", {"lang": lang, "category": category.id}, shared))
     for endpoint in ("choose_language", "not_found_page", "sitemap", "robots"):
         pages.append(PlannedPage(f"site.{endpoint}", {}, shared))
     return pages

@@ -153,20 +153,19 @@ def import_hsds(source: str, content_dir: str | None) -> None:
     """
     from pathlib import Path
 
-    from portal.content.frontmatter import parse_yaml
-    from portal.content.resource_models import Taxonomy
+    from portal.content.library import read_taxonomy
     from portal.hsds import import_dataset
 
     settings = _settings(PORTAL_CONTENT_DIR=content_dir)
     root = Path(settings["PORTAL_CONTENT_DIR"])
     if not Path(source).exists():
         raise click.ClickException(f"{source} does not exist; give an HSDS services JSON file or CSV package folder")
-    taxonomy_file = root / "taxonomy.yaml"
-    document, errors = parse_yaml(taxonomy_file.read_text(encoding="utf-8"), str(taxonomy_file)) \
-        if taxonomy_file.exists() else (None, [])
-    if document is None or errors:
-        raise click.ClickException(f"{taxonomy_file} is missing or broken; run 'portal check' first")
-    report = import_dataset(Path(source), root / "resources", Taxonomy.model_validate(document.data))
+    taxonomy, errors = read_taxonomy(root)
+    if errors:
+        _print_errors(ContentErrors(errors), "text")
+        click.echo("The import needs the categories: fix content/taxonomy.yaml first.", err=True)
+        sys.exit(1)
+    report = import_dataset(Path(source), root / "resources", taxonomy)
     for path in report.written:
         click.echo(f"wrote {path}")
     for line in report.skipped:

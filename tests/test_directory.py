@@ -87,8 +87,15 @@ def test_category_page_is_a_printable_list(client):
     [card] = soup.select("ul.printable > li")
     assert card.address.get_text() == "100 Sample Street, Riverside, CA 92501"
     assert card.find("p", class_="hours").get_text() == "martes: 9:00–12:00"
-    soup_of(client, "/en/categories/housing/", status=404)  # a category with no listings has no page
     soup_of(client, "/en/categories/nope/", status=404)
+
+
+def test_a_category_with_no_listings_has_no_page(content_dir):
+    path = content_dir / "resources" / "crisis-line.yaml"
+    path.write_text(path.read_text().replace("categories: [mental-health]", "categories: [food]"))
+    client = create_app({"PORTAL_CONTENT_DIR": str(content_dir)}).test_client()
+    soup_of(client, "/en/categories/mental-health/", status=404)
+    assert [a["href"] for a in soup_of(client, "/en/resources/").select("nav.toc a")] == ["/en/categories/food/"]
 
 
 def test_resource_translation_and_fallback(content_dir):

@@ -240,3 +240,12 @@ translations:
     interpretation_services: Intérpretes por teléfono.
     schedule_notes: Cerrado los días festivos.
 """
+
+
+def test_import_with_a_broken_taxonomy_lists_its_errors(content_dir, runner, exported):
+    (content_dir / "taxonomy.yaml").write_text("categories:\n  - id: food\n    name: Food\n")
+    result = runner.invoke(main, ["import", "hsds", str(exported), "--content", str(content_dir)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # an error list, no traceback
+    assert "content/taxonomy.yaml:2: categories[1].description: is required but missing" in result.output
+    assert "fix content/taxonomy.yaml first" in result.output
+    assert not (content_dir / "resources" / "211-helpline.yaml").exists()

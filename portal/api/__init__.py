@@ -79,6 +79,24 @@ def paginated(items: list, page: int, per_page: int, total: int) -> dict:
             "pages": max(1, -(-total // per_page))}
 
 
+def one_page(rows: list, describe=lambda rows: rows) -> dict:
+    """The page the request asks for (?page=, ?per_page=) of a list held in full, each row described."""
+    page, per_page = page_args()
+    return paginated(describe(rows[(page - 1) * per_page:page * per_page]), page, per_page, len(rows))
+
+
+def idempotent(body: dict, create):
+    """Run `create` once per Idempotency-Key (a retry with the same key and body gets the first answer)."""
+    from flask import g
+
+    from portal.care import idempotency
+    from portal.db import get_session
+
+    digest = idempotency.request_hash("POST", request.path, body)
+    status, result = idempotency.run(get_session(), g.user, request.headers.get("Idempotency-Key"), digest, create)
+    return result, status
+
+
 _REGISTERED: list = []
 
 
@@ -109,4 +127,5 @@ def api_error(error):
     return from_http_exception(error)
 
 
-__all__ = ["api", "init_api", "problem", "is_api_request", "json_body", "page_args", "paginated", "api_error"]
+__all__ = ["api", "init_api", "problem", "is_api_request", "json_body", "page_args", "paginated", "one_page",
+           "idempotent", "api_error"]

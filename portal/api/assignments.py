@@ -1,14 +1,14 @@
 """Assignment routes: assign pages to a patient, list them, the QR code, and the public code lookup."""
 from __future__ import annotations
 
-from flask import Response, current_app, g, request
+from flask import Response, current_app, g
 
-from portal.api import api, json_body, page_args, paginated
+from portal.api import api, idempotent, json_body, one_page
 from portal.api.auth import require_token
 from portal.api.openapi import (IDEMPOTENCY, PAGE_PARAMS, json_response, model_schema, operation, page_of,
                                 path_param, register)
 from portal.api.schemas import AssignmentInput, parse
-from portal.care import assignments, audit, idempotency, patients
+from portal.care import assignments, audit, patients
 from portal.db import get_session
 from portal.web import library, site_root
 
@@ -32,21 +32,18 @@ def assign_reading(patient_id):
         audit.record(session, g.user, "write", "assignment", [patient.id], "api")
         return 201, _describe(assignment)
 
-    digest = idempotency.request_hash("POST", request.path, body)
-    status, result = idempotency.run(session, g.user, request.headers.get("Idempotency-Key"), digest, create)
-    return result, status
+    return idempotent(body, create)
 
 
 @api.get("/patients/<patient_id>/assignments")
 @require_token()
 def list_assignments(patient_id):
-    page, per_page = page_args()
     session = get_session()
     patient = patients.get(session, patient_id)
     rows = assignments.for_patient(session, patient)
     audit.record(session, g.user, "read", "assignment", [patient.id], "api")
     session.commit()
-    return paginated([_describe(a) for a in rows[(page - 1) * per_page:page * per_page]], page, per_page, len(rows))
+    return one_page(rows, lambda some: [_describe(a) for a in some])
 
 
 @api.get("/assignments/<assignment_id>/qr.svg")

@@ -1,22 +1,16 @@
 """Education record routes: record, list, amend (never edit), and the FHIR R4 Bundle."""
 from __future__ import annotations
 
-from flask import g, request
+from flask import g
 
-from portal.api import api, json_body, page_args, paginated
+from portal.api import api, idempotent, json_body, one_page
 from portal.api.auth import require_token
 from portal.api.openapi import (IDEMPOTENCY, PAGE_PARAMS, json_response, model_schema, operation, page_of,
                                 path_param, register)
-from portal.care import audit, education, fhir, idempotency, patients
+from portal.care import audit, education, fhir, patients
 from portal.care.timeline import describe_records
 from portal.db import get_session
 from portal.web import library
-
-
-def _idempotent(body: dict, create):
-    digest = idempotency.request_hash("POST", request.path, body)
-    status, result = idempotency.run(get_session(), g.user, request.headers.get("Idempotency-Key"), digest, create)
-    return result, status
 
 
 @api.post("/patients/<patient_id>/education-records")
@@ -32,7 +26,7 @@ def record_education(patient_id):
         audit.record(session, g.user, "write", "education_record", [patient.id], "api")
         return 201, education.describe(row, None, g.user.email)
 
-    return _idempotent(body, create)
+    return idempotent(body, create)
 
 
 @api.post("/education-records/<record_id>/amendments")
@@ -47,20 +41,18 @@ def amend_education(record_id):
         audit.record(session, g.user, "write", "education_record", [patient.id], "api")
         return 201, describe_records(session, [row])[0]
 
-    return _idempotent(body, create)
+    return idempotent(body, create)
 
 
 @api.get("/patients/<patient_id>/education-records")
 @require_token()
 def list_education(patient_id):
-    page, per_page = page_args()
     session = get_session()
     patient = patients.get(session, patient_id)
     rows = education.for_patient(session, patient)
     audit.record(session, g.user, "read", "education_record", [patient.id], "api")
     session.commit()
-    return paginated(describe_records(session, rows[(page - 1) * per_page:page * per_page]), page, per_page,
-                     len(rows))
+    return one_page(rows, lambda some: describe_records(session, some))
 
 
 @api.get("/education-records/<record_id>")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, g
 
-from portal.api import api, json_body, page_args, paginated
+from portal.api import api, json_body, one_page
 from portal.api.auth import require_token
 from portal.api.openapi import PAGE_PARAMS, json_response, model_schema, operation, page_of, path_param, register
 from portal.api.schemas import PatientInput, PatientLookup, PatientUpdate, parse
@@ -68,13 +68,12 @@ def update_patient(patient_id):
 @api.get("/patients/<patient_id>/timeline")
 @require_token()
 def patient_timeline(patient_id):
-    page, per_page = page_args()
     session = get_session()
     patient = patients.get(session, patient_id)
     events = timeline.events(session, library(), site_root(), current_app.config["PORTAL_CLINIC_NAME"], patient)
     audit.record(session, g.user, "read", "timeline", [patient.id], "api")
     session.commit()
-    return paginated(events[(page - 1) * per_page:page * per_page], page, per_page, len(events))
+    return one_page(events)
 
 
 def _openapi() -> dict:

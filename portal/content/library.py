@@ -72,6 +72,11 @@ class Library:
             for versions in self.pages_of(kind).values():
                 yield from versions.values()
 
+    def categories_in_use(self) -> list:
+        """The taxonomy's categories that have at least one resource, in taxonomy order."""
+        used = {c for entry in self.resources.values() for c in entry.data.categories}
+        return [c for c in self.taxonomy.categories if c.id in used] if self.taxonomy else []
+
     def resources_in(self, category_id: str) -> list[ResourceEntry]:
         return sorted((r for r in self.resources.values() if category_id in r.data.categories),
                       key=lambda r: (r.data.example, r.data.name.casefold()))
@@ -271,6 +276,13 @@ class _Loader:
         self.error(path, line, field, f"there is no {kind} '{slug}'",
                    f"did you mean '{close[0]}'?" if close else
                    f"use the folder or file name of an existing {kind}, or add that {kind} first")
+
+
+def read_taxonomy(root: str | Path) -> tuple[Taxonomy | None, list[ContentError]]:
+    """Only content/taxonomy.yaml, checked as `portal check` checks it, for tools that need the categories."""
+    loader = _Loader(Path(root), (SOURCE_LANGUAGE,), ContentCache(None))
+    loader.load_taxonomy()
+    return (loader.library.taxonomy if not loader.errors else None), loader.errors
 
 
 def is_language(code: str) -> bool:

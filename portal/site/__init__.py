@@ -189,13 +189,9 @@ def public_urls(external: bool = False) -> list[str]:
         for kind, items in (("condition", lib.conditions), ("medication", lib.medications),
                             ("resource", lib.resources)):
             urls += [url_for(ENDPOINT_OF[kind], lang=lang, slug=slug, _external=external) for slug in items]
-        urls += [url_for("site.category", lang=lang, category=c.id, _external=external) for c in used_categories()]
+        urls += [url_for("site.category", lang=lang, category=c.id, _external=external) for c in lib.categories_in_use()]
     return urls
 
-
-def used_categories() -> list:
-    """The taxonomy's categories that have at least one resource."""
-    return [c for c in library().taxonomy.categories if library().resources_in(c.id)]
 
 
 @site.app_template_filter("tel_href")

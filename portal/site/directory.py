@@ -29,7 +29,8 @@ def resources(lang):
 
 @site.route("/<lang:lang>/categories/<category>/")
 def category(lang, category):
-    found = next((c for c in library().taxonomy.categories if c.id == category), None) or abort(404)
+    # A category with no listings has no page (the build does not make one either).
+    found = next((c for c in library().categories_in_use() if c.id == category), None) or abort(404)
     return render_template("site/category.html", lang=lang, category=found,
                            entries=library().resources_in(found.id))
 
