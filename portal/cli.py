@@ -308,6 +308,24 @@ def upgrade() -> None:
     database.dispose()
 
 
+@db.command("runtime-grants")
+@click.argument("role")
+def runtime_grants(role: str) -> None:
+    """Print the SQL that lets a PostgreSQL ROLE run the portal with no more rights than it needs.
+
+    Run the printed statements as the owner of the tables (the role that runs 'portal db upgrade'),
+    after every upgrade; then point the web workers' DATABASE_URL at ROLE. ROLE can only read and add
+    education records, amendments and audit events, never change or remove them.
+    """
+    from portal.db.roles import runtime_grants as grants
+
+    try:
+        statements = grants(role)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(";\n".join(statements) + ";")
+
+
 @main.group()
 def users() -> None:
     """Care manager and admin accounts."""

@@ -1,9 +1,11 @@
 """Database fixtures: every API test runs on SQLite and on PostgreSQL.
 
-PostgreSQL: a fresh database portal_test_<random> on PORTAL_TEST_POSTGRES (default the local
-server), migrated once per session, emptied before each test, dropped at the end, so parallel
-runs never meet. When the server is unreachable those tests are skipped with the reason; with
-PORTAL_REQUIRE_POSTGRES=1 (CI) they fail instead.
+PostgreSQL: a database portal_test_<random> on PORTAL_TEST_POSTGRES (default the local server) is
+migrated once per session and used as a template: each test gets a fresh copy (CREATE DATABASE
+... TEMPLATE), dropped after it, so parallel runs never meet. Tests never empty tables: records
+of care are append-only in the database (triggers refuse UPDATE, DELETE and TRUNCATE), so a clean
+slate is a new database. When the server is unreachable those tests are skipped with the reason;
+with PORTAL_REQUIRE_POSTGRES=1 (CI) they fail instead.
 """
 from __future__ import annotations
 
@@ -21,15 +23,18 @@ from portal import create_app
 from portal.care.users import create_token, create_user
 from portal.db import get_session, make_engine
 from portal.db.migrate import upgrade
-from portal.db.models import Base
 
 POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "correct horse battery staple"
 
 
+def _postgres_url(name: str) -> str:
+    return POSTGRES.rsplit("/", 1)[0] + "/" + name
+
+
 @pytest.fixture(scope="session")
 def postgres_database():
-    """The URL of a new, migrated PostgreSQL database for this test session."""
+    """The name of a new, migrated PostgreSQL database for this test session (a template)."""
     admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
     name = f"portal_test_{secrets.token_hex(4)}"
     try:
@@ -41,11 +46,23 @@ def postgres_database():
         if os.environ.get("PORTAL_REQUIRE_POSTGRES") == "1":
             pytest.fail(f"{reason}; PORTAL_REQUIRE_POSTGRES=1 makes this a failure")
         pytest.skip(f"SKIPPED POSTGRESQL LEG: {reason}; set PORTAL_REQUIRE_POSTGRES=1 to fail instead")
-    url = POSTGRES.rsplit("/", 1)[0] + "/" + name
-    engine = make_engine(url)
+    engine = make_engine(_postgres_url(name))
     upgrade(engine)
     engine.dispose()
-    yield url
+    yield name
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.fixture
+def postgres_copy(postgres_database):
+    """The URL of a fresh copy of the migrated template database, dropped after the test."""
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    name = f"{postgres_database}_{secrets.token_hex(3)}"
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {postgres_database}"))
+    yield _postgres_url(name)
     with admin.connect() as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     admin.dispose()
@@ -68,13 +85,7 @@ def database_url(request, tmp_path):
         target = tmp_path / "portal.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), target)
         return f"sqlite:///{target}"
-    url = request.getfixturevalue("postgres_database")
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
-    return url
+    return request.getfixturevalue("postgres_copy")
 
 
 API_SETTINGS = {"PORTAL_SECRET_KEY": "test-secret", "PORTAL_API_RATE_LIMIT": "100000 per minute",

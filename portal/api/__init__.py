@@ -85,15 +85,17 @@ def one_page(rows: list, describe=lambda rows: rows) -> dict:
     return paginated(describe(rows[(page - 1) * per_page:page * per_page]), page, per_page, len(rows))
 
 
-def idempotent(body: dict, create):
-    """Run `create` once per Idempotency-Key (a retry with the same key and body gets the first answer)."""
+def idempotent(body: dict, create, on_replay=None):
+    """Run `create` once per Idempotency-Key (a retry with the same key and body gets the first answer;
+    `on_replay` writes the audit event of handing that stored answer out again)."""
     from flask import g
 
     from portal.care import idempotency
     from portal.db import get_session
 
     digest = idempotency.request_hash("POST", request.path, body)
-    status, result = idempotency.run(get_session(), g.user, request.headers.get("Idempotency-Key"), digest, create)
+    status, result = idempotency.run(get_session(), g.user, request.headers.get("Idempotency-Key"), digest, create,
+                                     on_replay)
     return result, status
 
 

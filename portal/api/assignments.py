@@ -32,7 +32,8 @@ def assign_reading(patient_id):
         audit.record(session, g.user, "write", "assignment", [patient.id], "api")
         return 201, _describe(assignment)
 
-    return idempotent(body, create)
+    return idempotent(body, create, lambda: audit.record(session, g.user, "read", "assignment_replayed",
+                                                         [patient.id], "api"))
 
 
 @api.get("/patients/<patient_id>/assignments")

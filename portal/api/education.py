@@ -26,7 +26,8 @@ def record_education(patient_id):
         audit.record(session, g.user, "write", "education_record", [patient.id], "api")
         return 201, education.describe(row, None, g.user.email)
 
-    return idempotent(body, create)
+    return idempotent(body, create, lambda: audit.record(session, g.user, "read", "education_record_replayed",
+                                                         [patient.id], "api"))
 
 
 @api.post("/education-records/<record_id>/amendments")
@@ -41,7 +42,11 @@ def amend_education(record_id):
         audit.record(session, g.user, "write", "education_record", [patient.id], "api")
         return 201, describe_records(session, [row])[0]
 
-    return idempotent(body, create)
+    def replayed():
+        audit.record(session, g.user, "read", "education_record_replayed",
+                     [education.get(session, record_id).patient_id], "api")
+
+    return idempotent(body, create, replayed)
 
 
 @api.get("/patients/<patient_id>/education-records")

@@ -31,7 +31,10 @@ def ccm_minutes():
 @require_token("admin")
 def audit_log():
     page, per_page = page_args()
-    items, total = audit.events(get_session(), page, per_page)
+    session = get_session()
+    items, total = audit.events(session, page, per_page)
+    audit.record(session, g.user, "read", "audit_log", [], "api")
+    session.commit()
     return paginated(items, page, per_page, total)
 
 

@@ -31,8 +31,12 @@ def _replay(row: IdempotencyKey, digest: str) -> tuple[int, dict]:
     return row.status, row.body
 
 
-def run(session: Session, user: User, key: str | None, digest: str, create: Callable[[], tuple[int, dict]]):
-    """Call `create` and commit, or replay the response stored under `key`. Returns (status, body)."""
+def run(session: Session, user: User, key: str | None, digest: str, create: Callable[[], tuple[int, dict]],
+        on_replay: Callable[[], None] | None = None):
+    """Call `create` and commit, or replay the response stored under `key`. Returns (status, body).
+
+    A replay hands out a stored record again, so `on_replay` (which writes its audit event) runs
+    and is committed before the stored response is returned."""
     begin_write(session)
     if not key:
         result = create()
@@ -44,12 +48,21 @@ def run(session: Session, user: User, key: str | None, digest: str, create: Call
     query = select(IdempotencyKey).where(IdempotencyKey.user_id == user.id, IdempotencyKey.key == key)
     existing = session.scalar(query)
     if existing:
-        return _replay(existing, digest)
+        return _replayed(session, existing, digest, on_replay)
     status, body = create()
     session.add(IdempotencyKey(user_id=user.id, key=key, request_hash=digest, status=status, body=body))
     try:
         session.commit()
     except IntegrityError:  # PostgreSQL: another request committed this key first
         session.rollback()
-        return _replay(session.scalar(query), digest)
+        return _replayed(session, session.scalar(query), digest, on_replay)
     return status, body
+
+
+def _replayed(session: Session, row: IdempotencyKey, digest: str, on_replay) -> tuple[int, dict]:
+    result = _replay(row, digest)
+    if on_replay:
+        begin_write(session)
+        on_replay()
+        session.commit()
+    return result

@@ -69,7 +69,7 @@ def assign(patient_id):
     try:
         _, made = idempotency.run(session, g.user, "console-" + key,
                                   idempotency.request_hash("POST", request.path, request.form.to_dict(flat=False)),
-                                  create)
+                                  create, _replay_audit(session, "assignment_replayed", found.id))
     except CareError as error:
         return redirect(url_for("console.patient", patient_id=patient_id, error=error.detail))
     return render_template("console/assigned.html", patient=found, assignment=made,
@@ -84,6 +84,8 @@ def educate(patient_id):
     found = patients.get(session, patient_id)
     topics = request.form.getlist("topics") or request.form.getlist("items")
     if request.form.get("save") != "1":
+        audit.record(session, g.user, "read", "education_form", [found.id], "console")
+        session.commit()
         return _education_form(found, topics, {}, None)
     body = forms.education_body(request.form)
     try:
@@ -95,7 +97,8 @@ def educate(patient_id):
             return 201, {"id": row.public_id}
 
         idempotency.run(session, g.user, "console-" + request.form.get("idempotency_key", secrets.token_hex(16)),
-                        idempotency.request_hash("POST", request.path, body), create)
+                        idempotency.request_hash("POST", request.path, body), create,
+                        _replay_audit(session, "education_record_replayed", found.id))
     except CareError as error:
         return _education_form(found, topics, request.form, error), 422
     return redirect(url_for("console.patient", patient_id=patient_id, saved="education"))
@@ -121,10 +124,16 @@ def amend(record_id):
             return 201, {"id": made.public_id}
 
         idempotency.run(session, g.user, "console-" + request.form.get("idempotency_key", secrets.token_hex(16)),
-                        idempotency.request_hash("POST", request.path, body), create)
+                        idempotency.request_hash("POST", request.path, body), create,
+                        _replay_audit(session, "education_record_replayed", found.id))
     except CareError as error:
         return _education_form(found, row.topics, request.form, error, amending=row), 422
     return redirect(url_for("console.patient", patient_id=found.public_id, saved="amendment"))
+
+
+def _replay_audit(session, what: str, patient_id: int):
+    """The audit event of showing a stored result again (a form posted twice with one key)."""
+    return lambda: audit.record(session, g.user, "read", what, [patient_id], "console")
 
 
 def _as_form(row) -> dict:

@@ -32,5 +32,8 @@ def ccm_report():
 @login_required("admin")
 def audit_log():
     page = int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1
-    items, total = audit.events(get_session(), max(page, 1), 100)
+    session = get_session()
+    items, total = audit.events(session, max(page, 1), 100)
+    audit.record(session, g.user, "read", "audit_log", [], "console")
+    session.commit()
     return render_template("console/audit.html", items=items, total=total, page=max(page, 1))

@@ -1,0 +1,117 @@
+"""Records of care cannot be changed, even in the database: triggers refuse it on both databases.
+
+Each attempt goes through the app's own engine, as a bug or a person with the app's credentials
+would. Inserting (recording, amending, auditing) keeps working.
+"""
+from __future__ import annotations
+
+import secrets
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.exc import DBAPIError
+
+from api_helpers import education, new_patient
+from databases import add_users, make_api_app
+from portal.db import get_session
+from portal.db.models import AuditEvent, EducationRecord
+from portal.db.roles import runtime_grants
+
+APPEND_ONLY = ("education_records", "audit_events")
+
+
+def _one_record(api, users) -> str:
+    patient = new_patient(api, users.nurse)
+    response = api.post(f"/api/v1/patients/{patient}/education-records", json=education(), headers=users.nurse)
+    assert response.status_code == 201, response.json
+    return response.json["id"]
+
+
+def _statements(dialect: str, table: str) -> list[str]:
+    statements = [f"UPDATE {table} SET id = id", f"DELETE FROM {table}"]
+    return statements + ([f"TRUNCATE {table}", f"TRUNCATE {table} CASCADE"] if dialect == "postgresql" else [])
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY)
+def test_update_delete_and_truncate_are_refused_by_the_database(api, users, api_app, table):
+    _one_record(api, users)
+    engine = api_app.extensions["portal.db"].engine
+    with engine.connect() as connection:
+        before = connection.scalar(text(f"SELECT count(*) FROM {table}"))
+    assert before >= 1
+    for statement in _statements(engine.dialect.name, table):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with engine.begin() as connection:
+                connection.execute(text(statement))
+    with engine.connect() as connection:
+        assert connection.scalar(text(f"SELECT count(*) FROM {table}")) == before
+
+
+def test_the_orm_cannot_edit_or_delete_a_record(api, users, api_app):
+    record_id = _one_record(api, users)
+    with api_app.app_context():
+        session = get_session()
+        row = session.scalar(select(EducationRecord).where(EducationRecord.public_id == record_id))
+        row.minutes = 200
+        with pytest.raises(DBAPIError, match="append-only"):
+            session.commit()
+        session.rollback()
+        session.delete(session.scalar(select(AuditEvent).limit(1)))
+        with pytest.raises(DBAPIError, match="append-only"):
+            session.commit()
+        session.rollback()
+        assert session.scalar(select(EducationRecord.minutes).where(EducationRecord.public_id == record_id)) == 15
+
+
+def test_amendments_and_audit_events_are_still_added(api, users, api_app):
+    record_id = _one_record(api, users)
+    amended = api.post(f"/api/v1/education-records/{record_id}/amendments",
+                       json={**education(minutes=25), "reason": "It was 25 minutes."}, headers=users.nurse)
+    assert amended.status_code == 201 and amended.json["amends"] == record_id
+    with api_app.app_context():
+        session = get_session()
+        assert session.scalar(select(func.count(EducationRecord.id))) == 2
+        assert session.scalar(select(func.count(AuditEvent.id))) >= 3
+
+
+def test_replayed_post_and_reading_the_audit_log_are_audited(api, users, api_app):
+    patient = new_patient(api, users.nurse)
+    headers = {**users.nurse, "Idempotency-Key": "retry-1"}
+    first = api.post(f"/api/v1/patients/{patient}/education-records", json=education(), headers=headers)
+    again = api.post(f"/api/v1/patients/{patient}/education-records", json=education(), headers=headers)
+    assert again.status_code == first.status_code == 201 and again.json["id"] == first.json["id"]
+    assert api.get("/api/v1/audit", headers=users.admin).status_code == 200
+    log = api.get("/api/v1/audit?per_page=100", headers=users.admin).json["items"]
+    whats = [(event["what"], event["user"], event["patient_id"]) for event in log]
+    assert ("education_record_replayed", "nurse@clinic.example", patient) in whats
+    assert ("audit_log", "admin@clinic.example", None) in whats
+
+
+def test_a_runtime_role_cannot_change_records_of_care_even_without_triggers(content_dir, postgres_copy):
+    """PostgreSQL only (roles): the documented owner/runtime split holds on its own."""
+    app = make_api_app(content_dir, postgres_copy)
+    _one_record(app.test_client(), add_users(app))
+    app.extensions["portal.db"].dispose()
+    role = f"portal_runtime_{secrets.token_hex(3)}"
+    owner = create_engine(postgres_copy, isolation_level="AUTOCOMMIT")
+    try:
+        with owner.connect() as connection:
+            connection.execute(text(f"CREATE ROLE {role} NOLOGIN"))
+            for statement in runtime_grants(role):
+                connection.execute(text(statement))
+            connection.execute(text("ALTER TABLE education_records DISABLE TRIGGER USER"))
+            connection.execute(text(f"SET ROLE {role}"))
+            assert connection.scalar(text("SELECT count(*) FROM education_records")) == 1
+            connection.execute(text("INSERT INTO audit_events (at, action, what, channel) "
+                                    "VALUES (now(), 'read', 'role_test', 'api')"))
+            for statement in ("UPDATE education_records SET minutes = 1", "DELETE FROM education_records"):
+                with pytest.raises(DBAPIError, match="permission denied"):
+                    connection.execute(text(statement))
+            connection.execute(text("UPDATE patients SET language = language"))  # what the portal does change
+            connection.execute(text("RESET ROLE"))
+    finally:
+        with owner.connect() as connection:
+            connection.execute(text("ALTER TABLE education_records ENABLE TRIGGER USER"))
+            connection.execute(text(f"DROP OWNED BY {role}"))
+            connection.execute(text(f"DROP ROLE {role}"))
+        owner.dispose()
