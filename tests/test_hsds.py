@@ -1,7 +1,7 @@
 """HSDS 3.0.1 export validates against the official schemas; export -> import loses nothing we model."""
 from __future__ import annotations
-import hashlib
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
