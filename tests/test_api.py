@@ -1,6 +1,7 @@
 """The care manager API on SQLite and PostgreSQL: patients, assignments, codes, education, reports."""
 from __future__ import annotations
 
+import base64
 import datetime as dt
 
 from fhir.resources.R4B.bundle import Bundle
@@ -54,8 +55,13 @@ def test_assignment_gives_code_link_message_and_qr(api, users):
     assert response.status_code == 201, response.json
     body = response.json
     assert body["language"] == "es" and len(body["code"]) == 7 and body["code"][3] == "-"
-    assert body["link"] == ("http://localhost/es/read/#condition:high-blood-pressure,medication:lisinopril")
-    assert "MRN" not in body["link"] and "MRN" not in body["message"]
+    assert body["named_link"] == "http://localhost/es/read/#condition:high-blood-pressure,medication:lisinopril"
+    assert body["link"].startswith("http://localhost/es/read/#r=")
+    encoded = body["link"].split("#r=")[1]
+    assert base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode() == "c:high-blood-pressure,m:lisinopril"
+    for text in (body["link"], body["message"]):  # nothing on a lock screen names a topic or the patient
+        assert "MRN" not in text and "pressure" not in text and "lisinopril" not in text
+    assert body["link"] in body["message"] and "lisinopril" in body["named_message"]
     assert body["message"].startswith("Riverside Clinic: ") and len(body["message"]) <= 160
     assert body["message"] != f"Riverside Clinic: your health reading is at {body['link']}"  # in Spanish
     assert body["items"][0]["title"] == "Presión arterial alta"
@@ -83,14 +89,14 @@ def test_public_code_opens_the_list_and_records_a_read_receipt(api, users):
     made = api.post(f"/api/v1/patients/{patient}/assignments", json={"items": ["condition:heart-failure"]},
                     headers=users.nurse).json
     typed = made["code"].lower().replace("-", " ")
-    opened = api.get(f"/api/v1/public/codes/{typed.replace(' ', '')}")
+    opened = api.post("/api/v1/public/codes", json={"code": typed})
     assert opened.status_code == 200
     assert opened.json["items"] == [{"ref": "condition:heart-failure", "title": "Heart failure",
                                      "path": "en/conditions/heart-failure/"}]
     assert "patient" not in str(opened.json).lower() and patient not in str(opened.json)
     listed = api.get(f"/api/v1/patients/{patient}/assignments", headers=users.nurse).json
     assert len(listed["items"][0]["opened"]) == 1
-    wrong = api.get("/api/v1/public/codes/AAA-AAA")
+    wrong = api.post("/api/v1/public/codes", json={"code": "AAA-AAA"})
     assert wrong.status_code == 404 and "expired" in wrong.json["detail"]
 
 
@@ -104,7 +110,7 @@ def test_expired_code_does_not_open(api, api_app, users):
         session = get_session()
         session.query(Assignment).update({"expires_at": dt.datetime(2020, 1, 1)})
         session.commit()
-    assert api.get(f"/api/v1/public/codes/{made['code']}").status_code == 404
+    assert api.post("/api/v1/public/codes", json={"code": made["code"]}).status_code == 404
 
 
 def test_education_record_is_validated_field_by_field(api, users):
@@ -247,13 +253,16 @@ def test_security_headers_and_cors_only_for_the_site_origin(content_dir, databas
 
     app = make_api_app(content_dir, database_url, PORTAL_SITE_ORIGIN="https://clinic.example.org")
     client = app.test_client()
-    allowed = client.get("/api/v1/public/codes/AAA-AAA", headers={"Origin": "https://clinic.example.org"})
+    code = {"code": "AAA-AAA"}
+    allowed = client.post("/api/v1/public/codes", json=code, headers={"Origin": "https://clinic.example.org"})
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://clinic.example.org"
-    other = client.get("/api/v1/public/codes/AAA-AAA", headers={"Origin": "https://evil.example"})
+    other = client.post("/api/v1/public/codes", json=code, headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in other.headers
-    preflight = client.options("/api/v1/public/codes/AAA-AAA", headers={
-        "Origin": "https://clinic.example.org", "Access-Control-Request-Method": "GET"})
-    assert "GET" in preflight.headers["Access-Control-Allow-Methods"]
+    preflight = client.options("/api/v1/public/codes", headers={
+        "Origin": "https://clinic.example.org", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
     assert allowed.headers["X-Content-Type-Options"] == "nosniff"
     assert allowed.headers["Content-Security-Policy"].startswith("default-src 'none'")
     assert allowed.headers["Cache-Control"] == "no-store"
@@ -265,9 +274,9 @@ def test_public_code_endpoint_is_rate_limited(content_dir, database_url):
 
     app = make_api_app(content_dir, database_url, PORTAL_PUBLIC_RATE_LIMIT="3 per minute")
     client = app.test_client()
-    statuses = [client.get("/api/v1/public/codes/AAA-AAA").status_code for _ in range(4)]
+    statuses = [client.post("/api/v1/public/codes", json={"code": "AAA-AAA"}).status_code for _ in range(4)]
     assert statuses == [404, 404, 404, 429]
-    limited = client.get("/api/v1/public/codes/AAA-AAA")
+    limited = client.post("/api/v1/public/codes", json={"code": "AAA-AAA"})
     assert limited.content_type == "application/problem+json" and "Retry-After" in limited.headers
     app.extensions["portal.db"].dispose()
 

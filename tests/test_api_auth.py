@@ -10,7 +10,7 @@ from portal.db import get_session
 from portal.db.models import ApiToken, User
 from portal.api.openapi import document
 
-PUBLIC = {"/api/v1/openapi.json", "/api/v1/public/codes/<code>", "/api/v1/public/infobutton"}
+PUBLIC = {"/api/v1/openapi.json", "/api/v1/public/codes", "/api/v1/public/infobutton"}
 ADMIN_ONLY = {"/api/v1/audit"}
 
 
@@ -76,7 +76,9 @@ def test_care_manager_token_passes_authentication(api, users, method, rule):
 @pytest.mark.parametrize("rule", sorted(PUBLIC))
 def test_public_routes_need_no_token(api, rule):
     # 400: the infobutton without its parameters, answered (not refused) without a token.
-    assert api.get(url_of(rule).replace("code-x", "AAA-AAA")).status_code in (200, 400, 404)
+    method = "POST" if rule.endswith("/codes") else "GET"
+    response = api.open(url_of(rule), method=method, json={"code": "AAA-AAA"} if method == "POST" else None)
+    assert response.status_code in (200, 400, 404)
 
 
 def test_api_is_rate_limited_per_address(content_dir, database_url):
@@ -98,7 +100,7 @@ def test_rate_limits_are_shared_through_redis_when_configured(content_dir, datab
     settings = {"PORTAL_RATELIMIT_STORAGE": "redis://127.0.0.1:6379", "PORTAL_PUBLIC_RATE_LIMIT": "3 per minute",
                 "RATELIMIT_KEY_PREFIX": f"portal-test-{secrets.token_hex(4)}"}
     first, second = (make_api_app(content_dir, database_url, **settings) for _ in range(2))
-    statuses = [app.test_client().get("/api/v1/public/codes/AAA-AAA").status_code
+    statuses = [app.test_client().post("/api/v1/public/codes", json={"code": "AAA-AAA"}).status_code
                 for app in (first, second, first, second)]
     assert statuses == [404, 404, 404, 429]
     for app in (first, second):
@@ -112,6 +114,7 @@ def test_behind_a_proxy_each_client_has_its_own_limit(content_dir, database_url)
     client = app.test_client()
 
     def status(address):
-        return client.get("/api/v1/public/codes/AAA-AAA", headers={"X-Forwarded-For": address}).status_code
+        return client.post("/api/v1/public/codes", json={"code": "AAA-AAA"},
+                           headers={"X-Forwarded-For": address}).status_code
     assert [status("203.0.113.5"), status("203.0.113.5"), status("198.51.100.7")] == [404, 429, 404]
     app.extensions["portal.db"].dispose()

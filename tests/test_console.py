@@ -88,7 +88,10 @@ def test_workflow_assign_record_and_report(api_app, users):
     soup = BeautifulSoup(assigned.data, "html.parser")
     code = soup.find(id="code").get_text()
     assert re.fullmatch(r"[2-9A-HJKMNP-TV-Z]{3}-[2-9A-HJKMNP-TV-Z]{3}", code)
-    assert soup.find(id="link").get_text().endswith("/es/read/#condition:high-blood-pressure,medication:lisinopril")
+    assert "/es/read/#r=" in soup.find(id="link").get_text()  # names no topic: safe on a lock screen
+    assert "lisinopril" not in soup.find(id="link").get_text() + soup.find(id="message").get_text()
+    assert soup.find(id="named-link").get_text().endswith(
+        "/es/read/#condition:high-blood-pressure,medication:lisinopril")  # offered, behind a warning
     assert soup.select_one(".qr svg") is not None
     again = client.post(patient_url + "/assignments", data={
         "items": ["condition:high-blood-pressure", "medication:lisinopril"], "csrf_token": token,
@@ -156,3 +159,18 @@ def test_patient_needs_a_reference(api_app, users):
     response = client.post("/console/patients", data={"reference": " ", "language": "en", "csrf_token": token})
     assert response.status_code == 422
     assert BeautifulSoup(response.data, "html.parser").find(id="patient-error").get_text().startswith("reference:")
+
+
+def test_opening_the_teaching_form_and_reading_the_audit_log_are_audited(api_app, users):
+    client = api_app.test_client()
+    token = sign_in(client)
+    patient_url = client.post("/console/patients", data={"reference": "MRN-77", "language": "en",
+                                                         "csrf_token": token}).location
+    form = client.post(patient_url + "/education", data={"topics": ["condition:heart-failure"], "csrf_token": token})
+    assert form.status_code == 200 and b"taught_on" in form.data
+    admin = api_app.test_client()
+    sign_in(admin, "admin@clinic.example")
+    first = BeautifulSoup(admin.get("/console/audit").data, "html.parser").get_text(" ")
+    assert "education_form" in first
+    second = BeautifulSoup(admin.get("/console/audit").data, "html.parser").get_text(" ")
+    assert "audit_log" in second and "audit_log" not in first  # the first reading, logged

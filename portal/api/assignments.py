@@ -7,7 +7,7 @@ from portal.api import api, idempotent, json_body, one_page
 from portal.api.auth import require_token
 from portal.api.openapi import (IDEMPOTENCY, PAGE_PARAMS, json_response, model_schema, operation, page_of,
                                 path_param, register)
-from portal.api.schemas import AssignmentInput, parse
+from portal.api.schemas import AssignmentInput, CodeInput, parse
 from portal.care import assignments, audit, patients
 from portal.db import get_session
 from portal.web import library, site_root
@@ -54,22 +54,25 @@ def assignment_qr(assignment_id):
     assignment = assignments.get(session, assignment_id)
     audit.record(session, g.user, "read", "assignment", [assignment.patient_id], "api")
     session.commit()
-    link = assignments.static_link(site_root(), assignment.language, assignment.items)
+    link = assignments.opaque_link(site_root(), assignment.language, assignment.items)
     return Response(assignments.qr_svg(link), mimetype="image/svg+xml")
 
 
-@api.get("/public/codes/<code>")
-def open_code(code):
-    """Public: the pages behind a code (no patient data); the open is recorded as a read receipt."""
+@api.post("/public/codes")
+def open_code():
+    """Public: the pages behind a code (no patient data); the open is recorded as a read receipt.
+
+    The code travels in the body, never the URL, so no access log or proxy log keeps it."""
+    data = parse(CodeInput, json_body())
     session = get_session()
-    assignment = assignments.open_code(session, code)
+    assignment = assignments.open_code(session, data.code)
     audit.record(session, None, "read", "code_opened", [assignment.patient_id], "public")
     session.commit()
     root = site_root()
     items = assignments.items_of(library(), assignment)
     return {"code": assignment.code, "language": assignment.language,
             "items": [{"ref": i.ref, "title": i.title, "path": i.path} for i in items],
-            "link": assignments.static_link(root, assignment.language, assignment.items),
+            "link": assignments.opaque_link(root, assignment.language, assignment.items),
             "expires_at": assignment.expires_at.isoformat() + "Z"}
 
 
@@ -77,14 +80,20 @@ def _openapi() -> dict:
     schemas: dict = {}
     ref = {"$ref": "#/components/schemas/Assignment"}
     schemas["Assignment"] = {"type": "object", "required": [
-        "id", "language", "items", "code", "link", "code_page", "message", "expires_at", "created_at", "opened"],
+        "id", "language", "items", "code", "link", "named_link", "code_page", "message", "named_message",
+        "expires_at", "created_at", "opened"],
         "properties": {
             "id": {"type": "string"}, "language": {"type": "string"},
             "items": {"type": "array", "items": {"type": "object", "required": ["ref", "title", "url"], "properties": {
                 "ref": {"type": "string"}, "title": {"type": "string"}, "url": {"type": "string"}}}},
             "code": {"type": "string", "pattern": "^[2-9A-HJKMNP-TV-Z]{3}-[2-9A-HJKMNP-TV-Z]{3}$"},
-            "link": {"type": "string", "description": "Static link listing the pages; no API needed"},
-            "code_page": {"type": "string"}, "message": {"type": "string", "description": "SMS text"},
+            "link": {"type": "string", "description": "Reading-list link that names no topic (decoded in the "
+                                                      "browser; no API needed; hides topics, not a secret)"},
+            "named_link": {"type": "string", "description": "Link naming the pages: shows them on a lock "
+                                                            "screen, so send it only when the patient wants it"},
+            "code_page": {"type": "string"},
+            "message": {"type": "string", "description": "SMS text naming no topic (opaque link, or code)"},
+            "named_message": {"type": "string", "description": "SMS text with the named link (explicit choice)"},
             "expires_at": {"type": "string"}, "created_at": {"type": "string"},
             "opened": {"type": "array", "items": {"type": "string"}, "description": "Read receipts"}}}
     schemas["OpenedCode"] = {"type": "object", "required": ["code", "language", "items", "link", "expires_at"],
@@ -107,10 +116,9 @@ def _openapi() -> dict:
             "QR code of the static link, for print", "assignments", operation_id="assignmentQr",
             parameters=[path_param("assignment_id", "The assignment's id (as_...)")],
             responses={"200": json_response("SVG image", {"type": "string"}, "image/svg+xml")})},
-        "/public/codes/{code}": {"get": operation(
-            "Open a code (no token; rate-limited); records a read receipt", "public", auth=False,
-            operation_id="openCode", parameters=[{"name": "code", "in": "path", "required": True,
-                                                  "schema": {"type": "string", "maxLength": 20}}],
+        "/public/codes": {"post": operation(
+            "Open a code (no token; rate-limited; the code in the body, never the URL); records a read receipt",
+            "public", auth=False, operation_id="openCode", body=model_schema(CodeInput, schemas),
             responses={"200": json_response("The pages", {"$ref": "#/components/schemas/OpenedCode"})})},
     }}
 

@@ -35,6 +35,12 @@ class AssignmentInput(Body):
     language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}(_[A-Z][a-z]{3})?$", examples=["es"])
 
 
+class CodeInput(Body):
+    """A reading code as the patient typed it; dashes, spaces and case do not matter."""
+
+    code: str = Field(min_length=1, max_length=20, examples=["K7M-2QX"])
+
+
 def parse(model: type[BaseModel], body: dict):
     try:
         return model.model_validate(body)

@@ -1,6 +1,7 @@
 """Assign reading: pages in a language, with a code, a static link, an SMS message and a QR code."""
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 
@@ -47,17 +48,32 @@ def items_of(library: Library, assignment: Assignment) -> list[Item]:
 
 
 def static_link(site_root: str, language: str, refs: list[str]) -> str:
-    """A link to the reading-list page; the pages go after '#', which browsers never send to a server."""
+    """A link to the reading-list page naming its pages after '#' (which browsers never send to a
+    server). It shows the topics, a diagnosis even, on a lock screen: only sent when asked for."""
     return f"{site_root}{language}/read/#{','.join(refs)}"
+
+
+SHORT_KINDS = {"condition": "c", "medication": "m", "resource": "r", "topic": "t"}
+
+
+def opaque_link(site_root: str, language: str, refs: list[str]) -> str:
+    """The reading-list link that names no topic: the pages, base64url-encoded after '#r='.
+
+    The reading-list page decodes it in the browser, so it needs no API. It keeps the topics off a
+    lock screen and out of a glance; it is not a secret (anyone with the link can decode it)."""
+    short = ",".join(SHORT_KINDS.get(ref.partition(":")[0], ref.partition(":")[0]) + ":" + ref.partition(":")[2]
+                     for ref in refs)
+    return f"{site_root}{language}/read/#r={base64.urlsafe_b64encode(short.encode()).decode().rstrip('=')}"
 
 
 def code_page(site_root: str, language: str) -> str:
     return f"{site_root}{language}/code/"
 
 
-def sms_message(clinic: str, site_root: str, assignment: Assignment) -> str:
-    """A text message in the patient's language: the link if it fits in one SMS, else the code."""
-    link = static_link(site_root, assignment.language, assignment.items)
+def sms_message(clinic: str, site_root: str, assignment: Assignment, named: bool = False) -> str:
+    """A text message in the patient's language that names no topic: the opaque link if it fits in
+    one SMS, else the code. `named` (an explicit choice) uses the link that names the pages."""
+    link = (static_link if named else opaque_link)(site_root, assignment.language, assignment.items)
     with force_locale(assignment.language):
         message = gettext("%(clinic)s: your health reading is at %(link)s", clinic=clinic, link=link)
         if len(message) > SMS_LENGTH:
@@ -100,10 +116,12 @@ def open_code(session: Session, text: str) -> Assignment:
 
 def describe(library: Library, site_root: str, clinic: str, assignment: Assignment, with_code: bool = True) -> dict:
     """The assignment as the API and console show it."""
-    link = static_link(site_root, assignment.language, assignment.items)
+    link = opaque_link(site_root, assignment.language, assignment.items)
     return {"id": assignment.public_id, "language": assignment.language,
             "items": [{"ref": i.ref, "title": i.title, "url": site_root + i.path} for i in items_of(library, assignment)],
             "code": assignment.code, "link": link, "code_page": code_page(site_root, assignment.language),
             "message": sms_message(clinic, site_root, assignment),
+            "named_link": static_link(site_root, assignment.language, assignment.items),
+            "named_message": sms_message(clinic, site_root, assignment, named=True),
             "expires_at": assignment.expires_at.isoformat() + "Z", "created_at": assignment.created_at.isoformat() + "Z",
             "opened": [o.opened_at.isoformat() + "Z" for o in assignment.opens]}
