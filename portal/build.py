@@ -26,6 +26,7 @@ from flask_frozen import Freezer, MissingURLGeneratorWarning
 
 from portal import create_app
 from portal.content import Library, load_library
+from portal.content.pages import PAGE_KINDS
 from portal.fingerprints import metadata_fingerprint, page_fingerprint, site_fingerprint
 from portal.search.pagefind import BUNDLE, ENTRY, PagefindError, bundle_files, index_site
 from portal.sitecheck import check_site
@@ -89,10 +90,10 @@ def plan(app: Flask) -> list[PlannedPage]:
     shared = hashlib.sha256((site + metadata_fingerprint(library) + stale + synonyms).encode()).hexdigest()
     pages = []
     for lang in app.config["PORTAL_LANGUAGES"]:
-        for endpoint in ("home", "conditions", "medications", "resources", "search", "about", "reading_list",
+        for endpoint in ("home", "conditions", "medications", "topics", "resources", "search", "about", "reading_list",
                          "enter_code"):
             pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, shared))
-        for kind in ("condition", "medication"):
+        for kind in PAGE_KINDS:
             for slug in library.pages_of(kind):
                 page = library.page(kind, slug, lang)
                 # A translation also shows whether the English page changed since it was made.

@@ -121,7 +121,8 @@ def _report_to(value) -> str:
 
 
 SETTINGS = [
-    Setting("PORTAL_CONTENT_DIR", "content", "Folder holding conditions/, medications/, resources/ and taxonomy.yaml.",
+    Setting("PORTAL_CONTENT_DIR", "content",
+            "Folder holding conditions/, medications/, topics/, resources/ and taxonomy.yaml.",
             lambda v: str(Path(v))),
     Setting("PORTAL_LANGUAGES", ("en", "es", "zh", "vi", "ar"),
             "Languages of the site, English first (space or comma separated).",

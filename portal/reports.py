@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from portal.content import Library
+from portal.content.pages import PAGE_KINDS
 
 
 def _table(headers: list[str], rows: list[list[str]], fmt: str) -> str:
@@ -53,7 +54,7 @@ def translations_report(library: Library, languages: tuple[str, ...], fmt: str =
     sections = []
     for lang in languages[1:]:
         rows, counts = [], dict.fromkeys(STATUSES, 0)
-        for kind in ("condition", "medication"):
+        for kind in PAGE_KINDS:
             for slug in sorted(library.pages_of(kind)):
                 status = library.translation_status(kind, slug, lang)
                 counts[status] += 1

@@ -118,7 +118,7 @@ class Translation(Strict):
 
 
 class PageMeta(Strict):
-    """Front matter shared by condition guides and medication sheets."""
+    """Front matter shared by condition guides, medication sheets and topics."""
 
     title: Text = Field(examples=['"High blood pressure"'])
     summary: Text = Field(examples=['"High blood pressure can hurt your heart. This guide shows how to lower it."'])
@@ -127,6 +127,7 @@ class PageMeta(Strict):
     reviewed_by: str | None = Field(default=None, examples=['"Dana Lee, RN"'])
     sources: list[Source] = Field(min_length=1, examples=["\n  - title: ...\n    url: https://medlineplus.gov/..."])
     related_conditions: list[Slug] = Field(default_factory=list, examples=["[heart-failure]"])
+    related_topics: list[Slug] = Field(default_factory=list, examples=["[preventing-falls]"])
     related_resources: list[Slug] = Field(default_factory=list, examples=["[needymeds]"])
     keywords: list[Text] = Field(default_factory=list, examples=["[pressure, bp]"])
     teach_back: list[Text] = Field(min_length=3, max_length=5, examples=["\n  - What will you do if ...?"])
@@ -145,3 +146,10 @@ class MedicationMeta(PageMeta):
     rxnorm: RxNorm | None = Field(default=None, examples=['"29046"'])
     drug_class: Text = Field(examples=['"ACE inhibitor (blood pressure medicine)"'])
     treats: list[Slug] = Field(default_factory=list, examples=["[high-blood-pressure]"])
+
+
+class TopicMeta(PageMeta):
+    """A subject that is not a disease (falls, advance care planning): like a guide, the code optional."""
+
+    icd10: list[Icd10] = Field(default_factory=list, examples=["[Z91.81]"])
+    related_medications: list[Slug] = Field(default_factory=list, examples=["[warfarin]"])

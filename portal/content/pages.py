@@ -1,4 +1,4 @@
-"""Read one content file (a guide, a sheet or a resource) into its model, with every error it has.
+"""Read one content file (a guide, a sheet, a topic or a resource) into its model, with every error it has.
 
 `read_page` and `read_resource` are pure functions of the file's bytes, so its result can be cached by content
 hash and computed in worker processes (see portal.content.cache).
@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from portal.content.body import Link, Section, parse_body
 from portal.content.errors import ContentError
 from portal.content.frontmatter import YamlDocument, parse_yaml, split_markdown_file
-from portal.content.models import ConditionMeta, MedicationMeta
+from portal.content.models import ConditionMeta, MedicationMeta, TopicMeta
 from portal.content.resource_models import Resource
 from portal.content.plain_language import PlainLanguage, review
 from portal.content.readability import MAX_GRADE
@@ -22,18 +22,19 @@ from portal.content.schema_errors import schema_errors
 from portal.content.sections import SECTIONS, heading
 
 SOURCE_LANGUAGE = "en"
-META_MODELS = {"condition": ConditionMeta, "medication": MedicationMeta}
+META_MODELS = {"condition": ConditionMeta, "medication": MedicationMeta, "topic": TopicMeta}
+PAGE_KINDS = tuple(META_MODELS)  # the kinds of Markdown page, in the order lists show them
 
 
 @dataclass
 class Page:
-    """A condition guide or medication sheet in one language."""
+    """A condition guide, medication sheet or topic in one language."""
 
-    kind: str  # "condition" or "medication"
+    kind: str  # "condition", "medication" or "topic"
     slug: str
     lang: str
     path: str
-    meta: ConditionMeta | MedicationMeta
+    meta: ConditionMeta | MedicationMeta | TopicMeta
     sections: list[Section]
     links: list[Link] = field(default_factory=list)
     plain_language: PlainLanguage | None = None
