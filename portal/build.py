@@ -65,6 +65,21 @@ def load(settings: dict, progress=None) -> Library:
                         progress)
 
 
+def require_review(library: Library, settings: dict) -> None:
+    """With PORTAL_REQUIRE_REVIEW, no page is published whose English text no clinician reviewed."""
+    if not settings.get("PORTAL_REQUIRE_REVIEW"):
+        return
+    problems = []
+    for kind in PAGE_KINDS:
+        for slug, versions in sorted(library.pages_of(kind).items()):
+            state = library.review_state(kind, slug)
+            if state.needs_review:
+                problems.append(f"{versions['en'].path}: {state.status} (the text to review is {state.current_hash})")
+    if problems:
+        raise BuildError(f"{len(problems)} page(s) have no clinician's review of their current text "
+                         "(PORTAL_REQUIRE_REVIEW is on; 'portal report review' lists them):", problems)
+
+
 def make_site(library: Library, settings: dict) -> Flask:
     """Step 2: the Flask app whose views render the pages, configured for Frozen-Flask."""
     app = create_app(settings, library=library)
@@ -257,6 +272,7 @@ def build(settings: dict, output: str | Path = "build", progress=None, workers: 
     started = time.perf_counter()
     output = Path(output).resolve()
     library = load(settings, progress)
+    require_review(library, settings)
     app = make_site(library, settings)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = output.with_name(f".{output.name}.tmp-{os.getpid()}")

@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import re
@@ -19,6 +20,7 @@ from portal.content.frontmatter import YamlDocument, parse_yaml
 from portal.content.models import SLUG_RE
 from portal.content.resource_models import Resource, Taxonomy
 from portal.content.pages import PAGE_KINDS, SOURCE_LANGUAGE, Page
+from portal.content.review import ReviewState, review_state
 from portal.content.schema_errors import schema_errors
 
 KIND_DIRS = {"condition": "conditions", "medication": "medications", "topic": "topics"}
@@ -68,6 +70,10 @@ class Library:
         if source is not None and page.meta.translation.source != source.source_hash:
             return "outdated"
         return page.meta.translation.status
+
+    def review_state(self, kind: str, slug: str, today: dt.date | None = None) -> ReviewState:
+        """The clinical review state of the page (of its English text, which clinicians review)."""
+        return review_state(self.pages_of(kind)[slug][SOURCE_LANGUAGE], today or dt.date.today())
 
     def all_pages(self):
         for kind in PAGE_KINDS:

@@ -16,6 +16,7 @@ from portal.content.errors import ContentError
 from portal.content.frontmatter import YamlDocument, parse_yaml, split_markdown_file
 from portal.content.models import ConditionMeta, MedicationMeta, TopicMeta
 from portal.content.resource_models import Resource
+from portal.content.review import review_errors, without_review_fields
 from portal.content.plain_language import PlainLanguage, review
 from portal.content.readability import MAX_GRADE
 from portal.content.schema_errors import schema_errors
@@ -77,8 +78,9 @@ def read_resource(file: Path, rel: str) -> FileRead:
 
 
 def source_hash(data: bytes) -> str:
-    """The short hash a translation records of the English file it was made from."""
-    return hashlib.sha256(data).hexdigest()[:12]
+    """The short hash of an English file that a translation (`translation.source`) and a clinical review
+    (`clinical_review.source_hash`) record; the review fields are left out (portal.content.review)."""
+    return hashlib.sha256(without_review_fields(data)).hexdigest()[:12]
 
 
 def read_page(kind: str, slug: str, lang: str, file: Path, rel: str) -> FileRead:
@@ -101,6 +103,8 @@ def read_page(kind: str, slug: str, lang: str, file: Path, rel: str) -> FileRead
     page = Page(kind, slug, lang, rel, meta, body.sections, body.links, meta_json=meta.model_dump_json(),
                 source_hash=source_hash(data) if lang == SOURCE_LANGUAGE else "")
     errors += translation_errors(page, split.meta)
+    for problem in review_errors(page, split.meta, SOURCE_LANGUAGE):
+        (warnings if problem.severity == "warning" else errors).append(problem)
     if lang == "es":
         errors += spanish_readability_errors(page, split.body_first_line)
     if lang == SOURCE_LANGUAGE:
