@@ -21,6 +21,7 @@ from portal.content.models import SLUG_RE
 from portal.content.resource_models import Resource, Taxonomy
 from portal.content.pages import PAGE_KINDS, SOURCE_LANGUAGE, Page
 from portal.content.review import ReviewState, review_state
+from portal.content.safety import translation_problems
 from portal.content.schema_errors import schema_errors
 
 KIND_DIRS = {"condition": "conditions", "medication": "medications", "topic": "topics"}
@@ -143,6 +144,7 @@ class _Loader:
             names.setdefault(key, rel)
             self.library.resources[slug] = ResourceEntry(slug, rel, result.item)
         self.check_links()
+        self.check_translated_numbers()
         return self.library
 
     def load_taxonomy(self) -> None:
@@ -279,6 +281,19 @@ class _Loader:
             for link in page.links:
                 if link.slug not in known[link.kind]:
                     self.unknown(page.path, link.line, "body link", link.kind, link.slug)
+
+    def check_translated_numbers(self) -> None:
+        """Numbers with units in an English page reach each translation (portal.content.safety)."""
+        for kind in PAGE_KINDS:
+            for slug, versions in self.library.pages_of(kind).items():
+                english = versions.get(SOURCE_LANGUAGE)
+                for lang, page in versions.items():
+                    if english is None or lang == SOURCE_LANGUAGE:
+                        continue
+                    outdated = (page.meta.translation is not None
+                                and self.library.translation_status(kind, slug, lang) == "outdated")
+                    for problem in translation_problems(english, page, outdated):
+                        (self.library.warnings if problem.severity == "warning" else self.errors).append(problem)
 
     def known(self) -> dict[str, dict]:
         """Slug -> item of each kind a page may name."""

@@ -17,6 +17,7 @@ from portal.content.frontmatter import YamlDocument, parse_yaml, split_markdown_
 from portal.content.models import ConditionMeta, MedicationMeta, TopicMeta
 from portal.content.resource_models import Resource
 from portal.content.review import review_errors, without_review_fields
+from portal.content.safety import page_problems
 from portal.content.plain_language import PlainLanguage, review
 from portal.content.readability import MAX_GRADE
 from portal.content.schema_errors import schema_errors
@@ -103,7 +104,8 @@ def read_page(kind: str, slug: str, lang: str, file: Path, rel: str) -> FileRead
     page = Page(kind, slug, lang, rel, meta, body.sections, body.links, meta_json=meta.model_dump_json(),
                 source_hash=source_hash(data) if lang == SOURCE_LANGUAGE else "")
     errors += translation_errors(page, split.meta)
-    for problem in review_errors(page, split.meta, SOURCE_LANGUAGE):
+    for problem in review_errors(page, split.meta, SOURCE_LANGUAGE) + page_problems(page, split.body,
+                                                                                   split.body_first_line):
         (warnings if problem.severity == "warning" else errors).append(problem)
     if lang == "es":
         errors += spanish_readability_errors(page, split.body_first_line)
@@ -124,7 +126,7 @@ def translation_errors(page: Page, document: YamlDocument) -> list[ContentError]
     if page.lang != SOURCE_LANGUAGE and translation is None:
         return [ContentError(page.path, document.first_line, "translation", "a translation must say how it was made",
                              "add 'translation:' with 'status: machine' (or reviewed) and 'source:' the "
-                             "first 12 characters of the English file's SHA-256 (portal report translations shows it)")]
+                             "English page's 12-character hash (portal report translations shows it)")]
     if translation is not None and translation.status == "reviewed" and not translation.reviewed_by:
         return [ContentError(page.path, document.line_of(("translation", "status")), "translation.reviewed_by",
                              "a reviewed translation must name its reviewer", "add 'reviewed_by: Name, role'")]
