@@ -26,6 +26,7 @@ from flask_frozen import Freezer, MissingURLGeneratorWarning
 
 from portal import create_app
 from portal.content import Library, load_library
+from portal.content.pages import PAGE_KINDS
 from portal.fingerprints import metadata_fingerprint, page_fingerprint, site_fingerprint
 from portal.search.pagefind import BUNDLE, ENTRY, PagefindError, bundle_files, index_site
 from portal.sitecheck import check_site
@@ -64,6 +65,21 @@ def load(settings: dict, progress=None) -> Library:
                         progress)
 
 
+def require_review(library: Library, settings: dict) -> None:
+    """With PORTAL_REQUIRE_REVIEW, no page is published whose English text no clinician reviewed."""
+    if not settings.get("PORTAL_REQUIRE_REVIEW"):
+        return
+    problems = []
+    for kind in PAGE_KINDS:
+        for slug, versions in sorted(library.pages_of(kind).items()):
+            state = library.review_state(kind, slug)
+            if state.needs_review:
+                problems.append(f"{versions['en'].path}: {state.status} (the text to review is {state.current_hash})")
+    if problems:
+        raise BuildError(f"{len(problems)} page(s) have no clinician's review of their current text "
+                         "(PORTAL_REQUIRE_REVIEW is on; 'portal report review' lists them):", problems)
+
+
 def make_site(library: Library, settings: dict) -> Flask:
     """Step 2: the Flask app whose views render the pages, configured for Frozen-Flask."""
     app = create_app(settings, library=library)
@@ -89,10 +105,10 @@ def plan(app: Flask) -> list[PlannedPage]:
     shared = hashlib.sha256((site + metadata_fingerprint(library) + stale + synonyms).encode()).hexdigest()
     pages = []
     for lang in app.config["PORTAL_LANGUAGES"]:
-        for endpoint in ("home", "conditions", "medications", "resources", "search", "about", "reading_list",
+        for endpoint in ("home", "conditions", "medications", "topics", "resources", "search", "about", "reading_list",
                          "enter_code"):
             pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, shared))
-        for kind in ("condition", "medication"):
+        for kind in PAGE_KINDS:
             for slug in library.pages_of(kind):
                 page = library.page(kind, slug, lang)
                 # A translation also shows whether the English page changed since it was made.
@@ -256,6 +272,7 @@ def build(settings: dict, output: str | Path = "build", progress=None, workers: 
     started = time.perf_counter()
     output = Path(output).resolve()
     library = load(settings, progress)
+    require_review(library, settings)
     app = make_site(library, settings)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = output.with_name(f".{output.name}.tmp-{os.getpid()}")

@@ -119,6 +119,24 @@ def stale(content_dir: str | None, fmt: str, days: int | None, fail: bool) -> No
         sys.exit(1)
 
 
+@report.command()
+@click.argument("content_dir", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text",
+              help="text for the terminal, markdown for a pull-request comment.")
+@click.option("--fail", is_flag=True, help="Exit with status 1 when any page needs a review (for CI).")
+def review(content_dir: str | None, fmt: str, fail: bool) -> None:
+    """Pages no clinician reviewed, reviewed against an older text, or past their review-by date."""
+    import datetime as dt
+
+    from portal.reports import review_report
+
+    library = _library(content_dir)[1]
+    text, count = review_report(library, dt.date.today(), fmt)
+    click.echo(text)
+    if fail and count:
+        sys.exit(1)
+
+
 @main.group(name="export")
 def export_group() -> None:
     """Export content in a standard format."""

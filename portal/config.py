@@ -67,6 +67,17 @@ def _count(value) -> int:
     return number
 
 
+def _flag(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    raise ValueError(f"'{value}' is not on or off; write 1 (on) or 0 (off)")
+
+
 def _database_url(value) -> str:
     value = str(value).strip()
     if value and not re.match(r"(sqlite|postgresql)(\+\w+)?://", value):
@@ -121,7 +132,8 @@ def _report_to(value) -> str:
 
 
 SETTINGS = [
-    Setting("PORTAL_CONTENT_DIR", "content", "Folder holding conditions/, medications/, resources/ and taxonomy.yaml.",
+    Setting("PORTAL_CONTENT_DIR", "content",
+            "Folder holding conditions/, medications/, topics/, resources/ and taxonomy.yaml.",
             lambda v: str(Path(v))),
     Setting("PORTAL_LANGUAGES", ("en", "es", "zh", "vi", "ar"),
             "Languages of the site, English first (space or comma separated).",
@@ -139,6 +151,9 @@ SETTINGS = [
     Setting("PORTAL_REPORT_PROBLEM_TO", "", "Where 'Report a problem with this listing' goes: a GitHub repository "
             "(https://github.com/OWNER/REPO, opens a prefilled issue) or an email address. Empty: the link leads "
             "to the About page, which asks readers to call the clinic.", _report_to),
+    Setting("PORTAL_REQUIRE_REVIEW", False, "1: 'portal build' fails while any page's English text has no "
+            "clinician's review (see 'portal report review'). 0: such pages are published with a 'Not yet reviewed "
+            "by our clinicians' note.", _flag),
     Setting("PORTAL_BASE_URL", "/", "Where the site is published: a path (/clinic-portal/) or a full URL "
             "(https://example.org/clinic-portal/). A full URL makes sitemap.xml absolute.", _base_url),
     Setting("PORTAL_API_URL", "", "Address of the API that the static site's 'enter your code' page calls "

@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 from portal.content import Library
+from portal.content.pages import PAGE_KINDS, SOURCE_LANGUAGE
+from portal.content.review import CURRENT
 
 
 def _table(headers: list[str], rows: list[list[str]], fmt: str) -> str:
@@ -53,7 +55,7 @@ def translations_report(library: Library, languages: tuple[str, ...], fmt: str =
     sections = []
     for lang in languages[1:]:
         rows, counts = [], dict.fromkeys(STATUSES, 0)
-        for kind in ("condition", "medication"):
+        for kind in PAGE_KINDS:
             for slug in sorted(library.pages_of(kind)):
                 status = library.translation_status(kind, slug, lang)
                 counts[status] += 1
@@ -66,6 +68,30 @@ def translations_report(library: Library, languages: tuple[str, ...], fmt: str =
                         _table(["page", "status", "English now", "translated from"], rows, fmt))
     heading = "## Translations" if fmt == "markdown" else "Translations"
     return "\n\n".join([heading, *sections])
+
+
+def review_report(library: Library, today: dt.date, fmt: str = "text") -> tuple[str, int]:
+    """English pages whose text no clinician reviewed (never, or an older text) or whose review ran out."""
+    rows = []
+    for kind in PAGE_KINDS:
+        for slug, versions in sorted(library.pages_of(kind).items()):
+            state = library.review_state(kind, slug, today)
+            if state.status == CURRENT:
+                continue
+            meta = versions[SOURCE_LANGUAGE].meta
+            review = meta.clinical_review
+            rows.append([versions[SOURCE_LANGUAGE].path, state.status, state.current_hash,
+                         f"{review.reviewer}, {review.credentials}" if review else "-",
+                         review.date.isoformat() if review else "-", meta.review_due.isoformat() if review else "-"])
+    total = sum(len(library.pages_of(kind)) for kind in PAGE_KINDS)
+    title = "Clinical review"
+    heading = f"## {title}" if fmt == "markdown" else title
+    if not rows:
+        return f"{heading}\n\nNone to review: every one of the {total} pages is reviewed and in date.", 0
+    summary = (f"{len(rows)} of {total} pages need a clinician's review. Read the page and its sources, then add "
+               f"'clinical_review: {{reviewer, credentials, date, source_hash}}' with the hash shown (see CONTRIBUTING.md).")
+    table = _table(["page", "status", "hash to review", "last reviewer", "reviewed", "review by"], rows, fmt)
+    return "\n".join([heading, summary, "", table]), len(rows)
 
 
 def stale_report(library: Library, after_days: int, today: dt.date, fmt: str = "text") -> tuple[str, int]:

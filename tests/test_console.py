@@ -147,7 +147,7 @@ def test_content_search_uses_the_search_engine(app):
         assert spanish[0].item.title == "Presión arterial alta" and len(spanish[0].teach_back) >= 3
         assert search_content(library, "zzqx", "en") == []
         assert len(search_content(library, "", "en")) == len(library.conditions) + len(library.medications) + len(
-            library.resources)
+            library.topics) + len(library.resources)
 
 
 def test_patient_needs_a_reference(api_app, users):

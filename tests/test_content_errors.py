@@ -60,7 +60,7 @@ def test_valid_content_passes(content_dir, runner, monkeypatch):
     monkeypatch.chdir(content_dir.parent)
     result = runner.invoke(main, ["check", "content"])
     assert result.exit_code == 0, result.output
-    assert "Content is valid: 4 pages, 2 resources." in result.output
+    assert "Content is valid: 5 pages, 2 resources." in result.output
 
 
 def test_readability_exception_turns_the_error_into_a_reported_warning(content_dir, runner, monkeypatch):
@@ -81,4 +81,4 @@ def test_missing_content_folder_is_a_clear_error(tmp_path, runner, monkeypatch):
     result = runner.invoke(main, ["check", "nowhere"])
     assert result.exit_code == 1
     assert ("nowhere:1: content: the content folder does not exist (give the folder that holds conditions/, "
-            "medications/ and resources/)") in result.output
+            "medications/, topics/ and resources/)") in result.output

@@ -90,12 +90,12 @@ def test_root_offers_every_language_in_its_own_name(client):
 
 def test_changed_english_page_makes_its_translation_outdated(content_dir, runner, app):
     report = runner.invoke(main, ["report", "translations", str(content_dir)])
-    assert "es: 2 missing, 0 outdated, 1 machine, 0 reviewed" in report.output
+    assert "es: 3 missing, 0 outdated, 1 machine, 0 reviewed" in report.output
     guide = content_dir / "conditions" / "high-blood-pressure" / "en.md"
     guide.write_text(guide.read_text().replace("Eat less salt.", "Eat less salt and fewer chips."))
     report = runner.invoke(main, ["report", "translations", str(content_dir), "--format", "markdown"])
     assert report.exit_code == 0, report.output
-    assert "### es: 2 missing, 1 outdated, 0 machine, 0 reviewed" in report.output
+    assert "### es: 3 missing, 1 outdated, 0 machine, 0 reviewed" in report.output
     assert any(line.startswith("| conditions/high-blood-pressure | outdated |") for line in report.output.splitlines())
     from portal import create_app
 
@@ -112,8 +112,8 @@ def test_translation_needs_its_status(content_dir, runner, monkeypatch):
     result = runner.invoke(main, ["check", "content"])
     assert result.exit_code == 1
     assert ("content/conditions/high-blood-pressure/es.md:2: translation: a translation must say how it was made "
-            "(add 'translation:' with 'status: machine' (or reviewed) and 'source:' the first 12 characters of "
-            "the English file's SHA-256 (portal report translations shows it))") in result.output.splitlines()
+            "(add 'translation:' with 'status: machine' (or reviewed) and 'source:' the English page's "
+            "12-character hash (portal report translations shows it))") in result.output.splitlines()
 
 
 def test_hard_spanish_fails_the_readability_check(content_dir, runner, monkeypatch):

@@ -93,7 +93,7 @@ def test_no_result_is_an_empty_list(client):
     ({"q": "  "}, "q", "the 'q' parameter is required"),
     ({"q": "x" * 201}, "q", "the query is 201 characters long; send at most 200"),
     ({"q": "pressure", "lang": "fr"}, "lang", "'fr' is not a language of the site; use one of: en, es, zh, vi, ar"),
-    ({"q": "pressure", "type": "drug"}, "type", "'drug' is not a page type; use one of: condition, medication, resource"),
+    ({"q": "pressure", "type": "drug"}, "type", "'drug' is not a page type; use one of: condition, medication, topic, resource"),
     ({"q": "pressure", "limit": "0"}, "limit", "'0' is not a number of results; send 1 to 50"),
     ({"q": "pressure", "limit": "ten"}, "limit", "'ten' is not a number of results; send 1 to 50"),
 ])

@@ -53,7 +53,7 @@ def test_search_page_explains_itself_and_links_to_the_lists(client):
     assert soup.find(attrs={"data-search-status": True})["role"] == "status"
     assert "JavaScript" in soup.find("noscript").get_text()
     links = [a["href"] for a in soup.find("section", class_="search-browse").find_all("a")]
-    assert links == ["/es/conditions/", "/es/medications/", "/es/resources/"]
+    assert links == ["/es/conditions/", "/es/medications/", "/es/topics/", "/es/resources/"]
 
 
 def test_only_the_article_is_indexed_with_title_summary_and_filters(client):

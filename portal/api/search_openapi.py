@@ -15,7 +15,7 @@ SCHEMAS = {
             "name": {"type": "string"}, "reason": {"type": "string"}}}}}},
     "SearchHit": {"type": "object", "required": ["type", "slug", "title", "summary", "url", "lang", "content_lang"],
                   "properties": {
-        "type": {"enum": ["condition", "medication", "resource"]}, "slug": {"type": "string"},
+        "type": {"enum": ["condition", "medication", "topic", "resource"]}, "slug": {"type": "string"},
         "title": {"type": "string"}, "summary": {"type": "string"},
         "url": {"type": "string", "format": "uri", "description": "The page on the static site, to send to the patient."},
         "lang": {"type": "string", "description": "Language of the page's address."},
@@ -34,7 +34,7 @@ PATHS = {
             {"name": "q", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 200},
              "examples": {"lay": {"value": "water pill"}, "code": {"value": "E11.65"}}},
             _LANG,
-            {"name": "type", "in": "query", "schema": {"enum": ["condition", "medication", "resource"]}},
+            {"name": "type", "in": "query", "schema": {"enum": ["condition", "medication", "topic", "resource"]}},
             {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}},
         ],
         "responses": {"200": {"description": "Pages, best first.", "content": {"application/json": {"schema": {

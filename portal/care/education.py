@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.care.errors import CareError, not_found
-from portal.care.items import resolve_all
+from portal.care.items import TEACHABLE, resolve_all
 from portal.care.patients import public_id
 from portal.content import Library
 from portal.db.models import EducationRecord, Patient, User
@@ -113,7 +113,7 @@ def parse(model: type[EducationInput], body) -> EducationInput:
 def record(session: Session, library: Library, patient: Patient, user: User, data: EducationInput,
            original: EducationRecord | None = None) -> EducationRecord:
     """Store a record (or an amendment of `original`)."""
-    resolve_all(library, data.topics, patient.language, "topics", kinds=("condition", "medication"))
+    resolve_all(library, data.topics, patient.language, "topics", kinds=TEACHABLE)
     fields = data.model_dump(exclude={"reason"}, mode="json")
     fields["taught_on"] = data.taught_on
     row = EducationRecord(public_id=public_id("ed"), patient_id=patient.id, created_by=user.id,

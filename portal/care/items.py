@@ -1,4 +1,5 @@
-"""What can be assigned or taught: 'condition:asthma', 'medication:albuterol', 'resource:988-lifeline'.
+"""What can be assigned or taught: 'condition:asthma', 'medication:albuterol', 'topic:preventing-falls',
+'resource:988-lifeline'.
 
 Each item names a page of the content library; its title and path come from the library in the
 reader's language, so a link never carries anything but page names.
@@ -10,9 +11,11 @@ from dataclasses import dataclass
 from portal.care.errors import CareError
 from portal.content import Library
 
-KINDS = ("condition", "medication", "resource")
-SITE_PATHS = {"condition": "{lang}/conditions/{slug}/", "medication": "{lang}/medications/{slug}/",
-              "resource": "{lang}/resources/{slug}/"}
+from portal.content.pages import PAGE_KINDS
+from portal.search.documents import page_path
+
+KINDS = (*PAGE_KINDS, "resource")
+TEACHABLE = PAGE_KINDS  # what an education record's topics may name
 
 
 @dataclass(frozen=True)
@@ -33,12 +36,12 @@ def resolve(library: Library, ref: str, lang: str) -> Item | None:
     if kind == "resource":
         entry = library.resources.get(slug)
         title = entry.data.name if entry else None
-    elif kind in ("condition", "medication"):
+    elif kind in PAGE_KINDS:
         page = library.page(kind, slug, lang)
         title = page.title if page else None
     else:
         return None
-    return Item(kind, slug, title, SITE_PATHS[kind].format(lang=lang, slug=slug)) if title else None
+    return Item(kind, slug, title, page_path(lang, kind, slug)) if title else None
 
 
 def resolve_all(library: Library, refs: list[str], lang: str, field: str, kinds=KINDS) -> list[Item]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from portal.care.items import Item, resolve
 from portal.content import Library
+from portal.content.pages import PAGE_KINDS
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def search_content(library: Library, query: str, lang: str, limit: int = 30) -> 
 def _matching(library: Library, query: str, lang: str, limit: int) -> list[ContentHit]:
     """Pages whose names contain every word of `query`, titles first."""
     words = query.casefold().split()
-    refs = [f"{kind}:{slug}" for kind in ("condition", "medication") for slug in library.pages_of(kind)]
+    refs = [f"{kind}:{slug}" for kind in PAGE_KINDS for slug in library.pages_of(kind)]
     refs += [f"resource:{slug}" for slug in library.resources]
     hits = []
     for ref in refs:

@@ -9,8 +9,8 @@ import nh3
 
 from portal.content.sections import section_id
 
-LINK_KINDS = ("condition", "medication", "resource")
-_LINK_RE = re.compile(r"\]\((condition|medication|resource):([^)\s]*)\)")
+LINK_KINDS = ("condition", "medication", "topic", "resource")
+_LINK_RE = re.compile(r"\]\((" + "|".join(LINK_KINDS) + r"):([^)\s]*)\)")
 _UNSAFE = [
     (re.compile(r"<\s*script", re.I), "raw <script> is not allowed", "remove it; pages cannot run code"),
     (re.compile(r"javascript\s*:", re.I), "a javascript: link is not allowed", "link to an https:// page instead"),

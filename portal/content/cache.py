@@ -28,7 +28,8 @@ def code_fingerprint() -> str:
     """Hash of the content layer's own files and the versions of the libraries it renders with."""
     digest = hashlib.sha256()
     here = Path(__file__).parent
-    for path in sorted(here.glob("*.py")) + sorted(here.glob("*.txt")) + sorted(TRANSLATIONS.glob("*/sections.yaml")):
+    for path in (sorted(here.glob("*.py")) + sorted(here.glob("*.txt")) + sorted(here.glob("*.yaml"))
+                 + sorted(TRANSLATIONS.glob("*/sections.yaml"))):
         digest.update(str(path.relative_to(here.parent.parent)).encode() + path.read_bytes())
     for package in ("markdown", "nh3", "pydantic", "textstat", "PyYAML"):
         digest.update(f"{package}={version(package)}".encode())

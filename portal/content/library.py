@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import re
@@ -18,10 +19,13 @@ from portal.content.errors import ContentError, ContentErrors
 from portal.content.frontmatter import YamlDocument, parse_yaml
 from portal.content.models import SLUG_RE
 from portal.content.resource_models import Resource, Taxonomy
-from portal.content.pages import SOURCE_LANGUAGE, Page
+from portal.content.pages import PAGE_KINDS, SOURCE_LANGUAGE, Page
+from portal.content.review import ReviewState, review_state
+from portal.content.safety import translation_problems
 from portal.content.schema_errors import schema_errors
 
-KIND_DIRS = {"condition": "conditions", "medication": "medications"}
+KIND_DIRS = {"condition": "conditions", "medication": "medications", "topic": "topics"}
+OPTIONAL_KINDS = {"topic"}  # a library without topics/ is complete
 
 
 @dataclass
@@ -40,12 +44,13 @@ class Library:
     root: Path
     conditions: dict[str, dict[str, Page]] = field(default_factory=dict)  # slug -> lang -> page
     medications: dict[str, dict[str, Page]] = field(default_factory=dict)
+    topics: dict[str, dict[str, Page]] = field(default_factory=dict)
     resources: dict[str, ResourceEntry] = field(default_factory=dict)
     taxonomy: Taxonomy | None = None
     warnings: list[ContentError] = field(default_factory=list)
 
     def pages_of(self, kind: str) -> dict[str, dict[str, Page]]:
-        return self.conditions if kind == "condition" else self.medications
+        return {"condition": self.conditions, "medication": self.medications, "topic": self.topics}[kind]
 
     def page(self, kind: str, slug: str, lang: str) -> Page | None:
         """The page in `lang`, or in English when it has no translation yet."""
@@ -67,8 +72,12 @@ class Library:
             return "outdated"
         return page.meta.translation.status
 
+    def review_state(self, kind: str, slug: str, today: dt.date | None = None) -> ReviewState:
+        """The clinical review state of the page (of its English text, which clinicians review)."""
+        return review_state(self.pages_of(kind)[slug][SOURCE_LANGUAGE], today or dt.date.today())
+
     def all_pages(self):
-        for kind in ("condition", "medication"):
+        for kind in PAGE_KINDS:
             for versions in self.pages_of(kind).values():
                 yield from versions.values()
 
@@ -108,10 +117,10 @@ class _Loader:
     def load(self) -> Library:
         if not self.root.is_dir():
             self.error(str(self.root), 1, "content", "the content folder does not exist",
-                       "give the folder that holds conditions/, medications/ and resources/")
+                       "give the folder that holds conditions/, medications/, topics/ and resources/")
             return self.library
         self.load_taxonomy()
-        tasks = [task for kind in ("condition", "medication") for task in self.page_files(kind)]
+        tasks = [task for kind in PAGE_KINDS for task in self.page_files(kind)]
         tasks += self.resource_files()
         names: dict[str, str] = {}
         for task, result in zip(tasks, read_files(tasks, self.cache, progress=self.progress)):
@@ -135,6 +144,7 @@ class _Loader:
             names.setdefault(key, rel)
             self.library.resources[slug] = ResourceEntry(slug, rel, result.item)
         self.check_links()
+        self.check_translated_numbers()
         return self.library
 
     def load_taxonomy(self) -> None:
@@ -163,6 +173,8 @@ class _Loader:
     def page_files(self, kind: str) -> list[tuple]:
         """(kind, slug, lang, file, rel) of every page file; misplaced files are errors."""
         folder = self.root / KIND_DIRS[kind]
+        if not folder.is_dir() and kind in OPTIONAL_KINDS:
+            return []
         if not folder.is_dir():
             self.error(self.rel(folder), 1, KIND_DIRS[kind], "the folder is missing",
                        f"create {self.rel(folder)}/ with one folder per {kind}")
@@ -247,7 +259,7 @@ class _Loader:
     def check_links(self) -> None:
         """Every slug a page names must exist; a slug names one page across all kinds."""
         lib = self.library
-        known = {"condition": lib.conditions, "medication": lib.medications, "resource": lib.resources}
+        known = self.known()
         owners: dict[str, str] = {}
         for kind, items in known.items():
             for slug, item in items.items():
@@ -258,7 +270,7 @@ class _Loader:
                                "give each page its own slug; care records name topics by slug")
                 owners.setdefault(slug, kind)
         fields = {"related_conditions": "condition", "related_medications": "medication",
-                  "related_resources": "resource", "treats": "condition"}
+                  "related_topics": "topic", "related_resources": "resource", "treats": "condition"}
         for page in list(lib.all_pages()):
             document = self.meta_lines.get(page.path)
             for name, kind in fields.items():
@@ -269,9 +281,27 @@ class _Loader:
             for link in page.links:
                 if link.slug not in known[link.kind]:
                     self.unknown(page.path, link.line, "body link", link.kind, link.slug)
+
+    def check_translated_numbers(self) -> None:
+        """Numbers with units in an English page reach each translation (portal.content.safety)."""
+        for kind in PAGE_KINDS:
+            for slug, versions in self.library.pages_of(kind).items():
+                english = versions.get(SOURCE_LANGUAGE)
+                for lang, page in versions.items():
+                    if english is None or lang == SOURCE_LANGUAGE:
+                        continue
+                    outdated = (page.meta.translation is not None
+                                and self.library.translation_status(kind, slug, lang) == "outdated")
+                    for problem in translation_problems(english, page, outdated):
+                        (self.library.warnings if problem.severity == "warning" else self.errors).append(problem)
+
+    def known(self) -> dict[str, dict]:
+        """Slug -> item of each kind a page may name."""
+        lib = self.library
+        return {**{kind: lib.pages_of(kind) for kind in PAGE_KINDS}, "resource": lib.resources}
+
     def unknown(self, path: str, line: int, field: str, kind: str, slug: str) -> None:
-        items = {"condition": self.library.conditions, "medication": self.library.medications,
-                 "resource": self.library.resources}[kind]
+        items = self.known()[kind]
         close = difflib.get_close_matches(slug, sorted(items), n=1, cutoff=0.75)
         self.error(path, line, field, f"there is no {kind} '{slug}'",
                    f"did you mean '{close[0]}'?" if close else

@@ -38,6 +38,14 @@ def _not_future(value: dt.date) -> dt.date:
     return value
 
 
+def _hash(value: str) -> str:
+    value = str(value).strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{12}", value):
+        raise problem(f"'{value}' is not a page hash",
+                      "copy the 12 letters and digits that 'portal report review' prints for this page")
+    return value
+
+
 def _https(value: HttpUrl) -> HttpUrl:
     if value.scheme != "https":
         raise problem(f"'{value}' is not a secure web address", "use the https:// address of the page")
@@ -86,6 +94,7 @@ SecureUrl = Annotated[HttpUrl, AfterValidator(_https)]
 Icd10 = Annotated[str, BeforeValidator(_icd10)]
 RxNorm = Annotated[str, BeforeValidator(_rxnorm)]
 PhoneNumber = Annotated[str, BeforeValidator(_phone)]
+PageHash = Annotated[str, BeforeValidator(_hash)]
 Text = Annotated[str, Field(min_length=1)]
 LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$", examples=["en", "es", "zh"])]
 
@@ -117,21 +126,43 @@ class Translation(Strict):
     reviewed_by: str | None = Field(default=None, examples=['"Ana Ruiz, RN"'])
 
 
+class ClinicalReview(Strict):
+    """A clinician's review of one version of the English page (named by its hash)."""
+
+    reviewer: Text = Field(examples=['"Jane Doe"'])
+    credentials: Text = Field(examples=['"RN, CDCES"'])
+    date: PastDate = Field(examples=["2026-11-30"])
+    source_hash: PageHash = Field(examples=['"1a2b3c4d5e6f"'])
+
+
 class PageMeta(Strict):
-    """Front matter shared by condition guides and medication sheets."""
+    """Front matter shared by condition guides, medication sheets and topics."""
 
     title: Text = Field(examples=['"High blood pressure"'])
     summary: Text = Field(examples=['"High blood pressure can hurt your heart. This guide shows how to lower it."'])
     also_called: list[Text] = Field(default_factory=list, examples=["[high blood pressure, hypertension]"])
     last_reviewed: PastDate = Field(examples=["2026-11-20"])
-    reviewed_by: str | None = Field(default=None, examples=['"Dana Lee, RN"'])
+    reviewed_by: str | None = Field(default=None, examples=['"Dana Lee, RN"'])  # a note only: see clinical_review
+    clinical_review: ClinicalReview | None = None
+    review_by: dt.date | None = Field(default=None, examples=["2027-11-30"])
     sources: list[Source] = Field(min_length=1, examples=["\n  - title: ...\n    url: https://medlineplus.gov/..."])
     related_conditions: list[Slug] = Field(default_factory=list, examples=["[heart-failure]"])
+    related_topics: list[Slug] = Field(default_factory=list, examples=["[preventing-falls]"])
     related_resources: list[Slug] = Field(default_factory=list, examples=["[needymeds]"])
     keywords: list[Text] = Field(default_factory=list, examples=["[pressure, bp]"])
     teach_back: list[Text] = Field(min_length=3, max_length=5, examples=["\n  - What will you do if ...?"])
     readability_exception: ReadabilityException | None = None
     translation: Translation | None = None
+
+    @property
+    def review_due(self) -> dt.date | None:
+        """When the clinical review runs out: `review_by`, else 12 months after the review."""
+        if self.clinical_review is None:
+            return None
+        if self.review_by is not None:
+            return self.review_by
+        done = self.clinical_review.date
+        return done.replace(year=done.year + 1, day=28 if (done.month, done.day) == (2, 29) else done.day)
 
 
 class ConditionMeta(PageMeta):
@@ -145,3 +176,10 @@ class MedicationMeta(PageMeta):
     rxnorm: RxNorm | None = Field(default=None, examples=['"29046"'])
     drug_class: Text = Field(examples=['"ACE inhibitor (blood pressure medicine)"'])
     treats: list[Slug] = Field(default_factory=list, examples=["[high-blood-pressure]"])
+
+
+class TopicMeta(PageMeta):
+    """A subject that is not a disease (falls, advance care planning): like a guide, the code optional."""
+
+    icd10: list[Icd10] = Field(default_factory=list, examples=["[Z91.81]"])
+    related_medications: list[Slug] = Field(default_factory=list, examples=["[warfarin]"])

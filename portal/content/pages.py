@@ -1,4 +1,4 @@
-"""Read one content file (a guide, a sheet or a resource) into its model, with every error it has.
+"""Read one content file (a guide, a sheet, a topic or a resource) into its model, with every error it has.
 
 `read_page` and `read_resource` are pure functions of the file's bytes, so its result can be cached by content
 hash and computed in worker processes (see portal.content.cache).
@@ -14,26 +14,29 @@ from pydantic import ValidationError
 from portal.content.body import Link, Section, parse_body
 from portal.content.errors import ContentError
 from portal.content.frontmatter import YamlDocument, parse_yaml, split_markdown_file
-from portal.content.models import ConditionMeta, MedicationMeta
+from portal.content.models import ConditionMeta, MedicationMeta, TopicMeta
 from portal.content.resource_models import Resource
+from portal.content.review import review_errors, without_review_fields
+from portal.content.safety import page_problems
 from portal.content.plain_language import PlainLanguage, review
 from portal.content.readability import MAX_GRADE
 from portal.content.schema_errors import schema_errors
 from portal.content.sections import SECTIONS, heading
 
 SOURCE_LANGUAGE = "en"
-META_MODELS = {"condition": ConditionMeta, "medication": MedicationMeta}
+META_MODELS = {"condition": ConditionMeta, "medication": MedicationMeta, "topic": TopicMeta}
+PAGE_KINDS = tuple(META_MODELS)  # the kinds of Markdown page, in the order lists show them
 
 
 @dataclass
 class Page:
-    """A condition guide or medication sheet in one language."""
+    """A condition guide, medication sheet or topic in one language."""
 
-    kind: str  # "condition" or "medication"
+    kind: str  # "condition", "medication" or "topic"
     slug: str
     lang: str
     path: str
-    meta: ConditionMeta | MedicationMeta
+    meta: ConditionMeta | MedicationMeta | TopicMeta
     sections: list[Section]
     links: list[Link] = field(default_factory=list)
     plain_language: PlainLanguage | None = None
@@ -76,8 +79,9 @@ def read_resource(file: Path, rel: str) -> FileRead:
 
 
 def source_hash(data: bytes) -> str:
-    """The short hash a translation records of the English file it was made from."""
-    return hashlib.sha256(data).hexdigest()[:12]
+    """The short hash of an English file that a translation (`translation.source`) and a clinical review
+    (`clinical_review.source_hash`) record; the review fields are left out (portal.content.review)."""
+    return hashlib.sha256(without_review_fields(data)).hexdigest()[:12]
 
 
 def read_page(kind: str, slug: str, lang: str, file: Path, rel: str) -> FileRead:
@@ -100,6 +104,9 @@ def read_page(kind: str, slug: str, lang: str, file: Path, rel: str) -> FileRead
     page = Page(kind, slug, lang, rel, meta, body.sections, body.links, meta_json=meta.model_dump_json(),
                 source_hash=source_hash(data) if lang == SOURCE_LANGUAGE else "")
     errors += translation_errors(page, split.meta)
+    for problem in review_errors(page, split.meta, SOURCE_LANGUAGE) + page_problems(page, split.body,
+                                                                                   split.body_first_line):
+        (warnings if problem.severity == "warning" else errors).append(problem)
     if lang == "es":
         errors += spanish_readability_errors(page, split.body_first_line)
     if lang == SOURCE_LANGUAGE:
@@ -119,7 +126,7 @@ def translation_errors(page: Page, document: YamlDocument) -> list[ContentError]
     if page.lang != SOURCE_LANGUAGE and translation is None:
         return [ContentError(page.path, document.first_line, "translation", "a translation must say how it was made",
                              "add 'translation:' with 'status: machine' (or reviewed) and 'source:' the "
-                             "first 12 characters of the English file's SHA-256 (portal report translations shows it)")]
+                             "English page's 12-character hash (portal report translations shows it)")]
     if translation is not None and translation.status == "reviewed" and not translation.reviewed_by:
         return [ContentError(page.path, document.line_of(("translation", "status")), "translation.reviewed_by",
                              "a reviewed translation must name its reviewer", "add 'reviewed_by: Name, role'")]

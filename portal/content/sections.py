@@ -26,14 +26,21 @@ MEDICATION_SECTIONS = [
     ("when-to-get-help", True),
     ("questions", False),
 ]
-SECTIONS = {"condition": CONDITION_SECTIONS, "medication": MEDICATION_SECTIONS}
+TOPIC_SECTIONS = [
+    ("what-to-know", True),
+    ("what-you-can-do", True),
+    ("when-to-get-help", True),
+    ("questions", True),
+]
+SECTIONS = {"condition": CONDITION_SECTIONS, "medication": MEDICATION_SECTIONS, "topic": TOPIC_SECTIONS}
 
 # The section that holds the reader's actions, for the PEMAT "actionability" items.
-ACTION_SECTION = {"condition": "what-you-can-do", "medication": "how-to-take-it"}
+ACTION_SECTION = {"condition": "what-you-can-do", "medication": "how-to-take-it", "topic": "what-you-can-do"}
 
 HEADINGS: dict[str, dict[str, str]] = {
     "en": {
         "what-it-is": "What it is",
+        "what-to-know": "What to know",
         "what-you-can-do": "What you can do",
         "your-medicines": "Your medicines",
         "when-to-get-help": "When to get help",

@@ -26,7 +26,7 @@ __all__ = ["SearchHit", "SearchResults", "SearchIndex", "CodeError", "KINDS", "o
 class SearchHit:
     """A page that answers a query, with the address to send to a patient."""
 
-    kind: str  # condition, medication or resource
+    kind: str  # condition, medication, topic or resource
     slug: str
     title: str
     summary: str

@@ -14,8 +14,10 @@ from dataclasses import asdict, dataclass, field
 
 from portal.search.synonyms import Synonyms, page_terms, resource_terms, search_terms
 
-KINDS = ("condition", "medication", "resource")
-URL_FOLDERS = {"condition": "conditions", "medication": "medications", "resource": "resources"}
+from portal.content.pages import PAGE_KINDS
+
+KINDS = (*PAGE_KINDS, "resource")
+URL_FOLDERS = {"condition": "conditions", "medication": "medications", "topic": "topics", "resource": "resources"}
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -25,7 +27,7 @@ class SearchDocument:
 
     lang: str  # the language of the site the page belongs to (its URL)
     content_lang: str  # the language its text is in (English where no translation exists yet)
-    kind: str  # condition, medication or resource
+    kind: str  # condition, medication, topic or resource
     slug: str
     title: str
     summary: str
@@ -63,7 +65,7 @@ def build_documents(library, synonyms: Synonyms, languages: tuple[str, ...]) -> 
     """One record for every page of the site in every language, in a stable order."""
     documents = []
     for lang in languages:
-        for kind in ("condition", "medication"):
+        for kind in PAGE_KINDS:
             for slug in sorted(library.pages_of(kind)):
                 page = library.page(kind, slug, lang)
                 body = " ".join(text_of(part.html) for section in page.sections for part in section.parts)

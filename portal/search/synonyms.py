@@ -19,6 +19,7 @@ from portal.content import ContentErrors
 from portal.content.errors import ContentError
 from portal.content.frontmatter import YamlDocument, parse_yaml
 from portal.content.models import Strict, Text
+from portal.content.pages import PAGE_KINDS
 from portal.content.schema_errors import schema_errors
 
 FILE_NAME = "synonyms.yaml"
@@ -69,7 +70,7 @@ class Synonyms:
 
 
 def page_terms(page) -> list[str]:
-    """A guide's or sheet's own search words: title, other names, keywords, brand and generic names, codes."""
+    """A guide's, sheet's or topic's own search words: title, other names, keywords, brand and generic names, codes."""
     meta = page.meta
     terms = [meta.title, *meta.also_called, *meta.keywords]
     if page.kind == "medication":
@@ -95,7 +96,7 @@ def search_terms(synonyms: Synonyms, terms: list[str], lang: str, content_lang: 
 def _vocabulary(library, lang: str) -> set[str]:
     """Every search word of the pages shown in `lang` (translations, or English where missing)."""
     words: set[str] = set()
-    for kind in ("condition", "medication"):
+    for kind in PAGE_KINDS:
         for slug in library.pages_of(kind):
             words.update(normalize(t) for t in page_terms(library.page(kind, slug, lang)))
     for entry in library.resources.values():

@@ -11,12 +11,14 @@ from werkzeug.routing import BaseConverter
 
 from portal.content import Library
 from portal.content.library import SOURCE_LANGUAGE
+from portal.content.pages import PAGE_KINDS
 from portal.search.synonyms import page_terms, resource_terms, search_terms
 
 site = Blueprint("site", __name__, template_folder="templates", static_folder="static",
                  static_url_path="/static")
-_CONTENT_LINK = re.compile(r'href="(condition|medication|resource):([a-z0-9-]+)"')
-ENDPOINT_OF = {"condition": "site.condition", "medication": "site.medication", "resource": "site.resource"}
+ENDPOINT_OF = {"condition": "site.condition", "medication": "site.medication", "topic": "site.topic",
+               "resource": "site.resource"}
+_CONTENT_LINK = re.compile(r'href="(' + "|".join(ENDPOINT_OF) + r'):([a-z0-9-]+)"')
 
 
 class LanguageConverter(BaseConverter):
@@ -113,6 +115,18 @@ def medication(lang, slug):
     return render_template("site/guide.html", lang=lang, page=page)
 
 
+@site.route("/<lang:lang>/topics/")
+def topics(lang):
+    pages = [library().page("topic", slug, lang) for slug in library().topics]
+    return render_template("site/topics.html", lang=lang, pages=sorted(pages, key=lambda p: p.title.casefold()))
+
+
+@site.route("/<lang:lang>/topics/<slug>/")
+def topic(lang, slug):
+    page = library().page("topic", slug, lang) or abort(404)
+    return render_template("site/guide.html", lang=lang, page=page)
+
+
 @site.route("/<lang:lang>/search/")
 def search(lang):
     """The search page: Pagefind's index in the browser; without JavaScript, the lists to browse."""
@@ -141,7 +155,7 @@ def enter_code(lang):
 def reading_catalog(lang: str) -> dict:
     """kind:slug -> title and address of every page, for the reading-list script."""
     lib, catalog = library(), {}
-    for kind in ("condition", "medication"):
+    for kind in PAGE_KINDS:
         for slug in lib.pages_of(kind):
             catalog[f"{kind}:{slug}"] = [lib.page(kind, slug, lang).title,
                                          url_for(ENDPOINT_OF[kind], lang=lang, slug=slug)]
@@ -184,10 +198,9 @@ def public_urls(external: bool = False) -> list[str]:
     """Every page of the site, for the sitemap (the freezer finds the same pages by crawling)."""
     lib, urls = library(), []
     for lang in current_app.config["PORTAL_LANGUAGES"]:
-        for endpoint in ("home", "conditions", "medications", "resources", "about"):
+        for endpoint in ("home", "conditions", "medications", "topics", "resources", "about"):
             urls.append(url_for(f"site.{endpoint}", lang=lang, _external=external))
-        for kind, items in (("condition", lib.conditions), ("medication", lib.medications),
-                            ("resource", lib.resources)):
+        for kind, items in [*((kind, lib.pages_of(kind)) for kind in PAGE_KINDS), ("resource", lib.resources)]:
             urls += [url_for(ENDPOINT_OF[kind], lang=lang, slug=slug, _external=external) for slug in items]
         urls += [url_for("site.category", lang=lang, category=c.id, _external=external) for c in lib.categories_in_use()]
     return urls
