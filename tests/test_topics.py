@@ -147,3 +147,25 @@ def test_console_finds_and_assigns_a_topic(api_app, users):
         "items": ["topic:preventing-falls"], "csrf_token": token, "idempotency_key": "t1"})
     link = BeautifulSoup(assigned.data, "html.parser").find(id="link").get_text()
     assert link.endswith("/en/read/#topic:preventing-falls")
+
+
+def test_topic_body_link_points_at_the_topic_in_the_reader_language(content_dir):
+    from portal import create_app
+
+    guide = content_dir / "conditions" / "heart-failure" / "en.md"
+    guide.write_text(guide.read_text().replace("- Eat less salt.", "- Eat less salt.\n- Read [how to prevent falls]"
+                                                                   "(topic:preventing-falls)."))
+    client = create_app({"PORTAL_CONTENT_DIR": str(content_dir)}).test_client()
+    soup = soup_of(client, "/vi/conditions/heart-failure/")
+    assert soup.find("a", string="how to prevent falls")["href"] == "/vi/topics/preventing-falls/"
+
+
+def test_infobutton_answers_with_the_topic_for_its_code(content_dir):
+    from portal import create_app
+
+    client = create_app({"PORTAL_CONTENT_DIR": str(content_dir)}).test_client()
+    response = client.get("/api/v1/public/infobutton", query_string={
+        "mainSearchCriteria.v.c": "Z91.81", "mainSearchCriteria.v.cs": "2.16.840.1.113883.6.90",
+        "knowledgeResponseType": "application/json"})
+    assert response.status_code == 200
+    assert "/en/topics/preventing-falls/" in response.get_data(as_text=True)
