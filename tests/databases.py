@@ -24,7 +24,7 @@ from portal.db.migrate import upgrade
 from portal.db.models import Base
 
 POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-PASSWORD = "correct horse battery staple"
+PASSWORD = "plum kettle orbits a quiet lantern"
 
 
 @pytest.fixture(scope="session")
