@@ -24,7 +24,9 @@ console = Blueprint("console", __name__, url_prefix="/console", template_folder=
 HSTS = "max-age=31536000; includeSubDomains"
 CONSOLE_HEADERS = {"Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
                                               "form-action 'self'; base-uri 'none'",
-                   "Cache-Control": "no-store"}
+                   "Cache-Control": "no-store",
+                   # Flask-WTF checks the Referer of form posts over HTTPS: send it, to this origin only.
+                   "Referrer-Policy": "same-origin"}
 
 
 def console_language() -> str:

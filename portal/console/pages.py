@@ -130,7 +130,7 @@ def change_password():
         new = request.form.get("new_password", "")
         try:
             with password_checks():
-                _, matched = check_password(db, g.user.email, request.form.get("current_password", ""))
+                matched = check_password(db, g.user.email, request.form.get("current_password", ""))[1]
         except CareError as busy:
             return render_template("console/password.html", errors={"current_password": [busy.detail]}), 503, \
                 busy.headers
