@@ -347,26 +347,27 @@ def list_users() -> None:
         click.echo("No users yet. Add one with 'portal users create EMAIL --role admin'.", err=True)
 
 
+def _set_active(email: str, active: bool) -> None:
+    from portal.care.users import set_active
+
+    with _session() as session:
+        set_active(session, email, active, None, "cli")
+    click.echo(f"Enabled {email.strip().lower()}." if active else
+               f"Disabled {email.strip().lower()}: signed out everywhere, API tokens refused.")
+
+
 @users.command("disable")
 @click.argument("email")
 def disable_user(email: str) -> None:
     """Disable a user: their console sessions end and their API tokens stop working at once."""
-    from portal.care.users import set_active
-
-    with _session() as session:
-        set_active(session, email, False, None, "cli")
-    click.echo(f"Disabled {email.strip().lower()}: signed out everywhere, API tokens refused.")
+    _set_active(email, False)
 
 
 @users.command("enable")
 @click.argument("email")
 def enable_user(email: str) -> None:
     """Enable a disabled user again."""
-    from portal.care.users import set_active
-
-    with _session() as session:
-        set_active(session, email, True, None, "cli")
-    click.echo(f"Enabled {email.strip().lower()}.")
+    _set_active(email, True)
 
 
 @users.command("set-password")
