@@ -1,6 +1,7 @@
 """The `portal` command: check content, report on it, build the static site, serve the portal."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from contextlib import contextmanager
@@ -261,7 +262,9 @@ def serve(content_dir: str | None, host: str, port: int, search_index: str) -> N
     from portal import create_app
     from portal.watch import watch_content
 
-    settings = _settings(PORTAL_CONTENT_DIR=content_dir)
+    # Plain http on this machine: a Secure cookie would not come back (unless the environment says so).
+    settings = _settings(PORTAL_CONTENT_DIR=content_dir,
+                         PORTAL_SECURE_COOKIES=os.environ.get("PORTAL_SECURE_COOKIES", "0"))
     try:
         app = create_app(settings)
     except ContentErrors as exc:
@@ -354,15 +357,78 @@ def users() -> None:
 @click.option("--name", default="", help="Name shown in the console (default: the email).")
 @click.option("--role", type=click.Choice(["care_manager", "admin"]), default="care_manager", show_default=True,
               help="admin can also read the audit log.")
-@click.password_option(help="At least 10 characters; asked for when not given.")
+@click.password_option(help="At least 15 characters, not a common one; asked for when not given.")
 def create_user(email: str, name: str, role: str, password: str) -> None:
     """Add a user who signs in to the console (and can get API tokens)."""
-    from portal.care.users import create_user as add_user
+    from portal.care.users import add_user
 
     with _session() as session:
-        user = add_user(session, email, name, role, password)
+        user = add_user(session, email, name, role, password, None, "cli")
     click.echo(f"Created {user.role} {user.email}. Sign in at /console/ or make an API token with "
                f"'portal tokens create {user.email}'.")
+
+
+@users.command("list")
+def list_users() -> None:
+    """Show every user: email, role, active or disabled, name."""
+    from portal.care.users import list_users as everyone
+
+    with _session() as session:
+        people = everyone(session)
+        for user in people:
+            flags = ("active" if user.active else "disabled") + (", must change password" if user.must_change_password
+                                                                 else "")
+            click.echo(f"{user.email}\t{user.role}\t{flags}\t{user.name}")
+    if not people:
+        click.echo("No users yet. Add one with 'portal users create EMAIL --role admin'.", err=True)
+
+
+def _set_active(email: str, active: bool) -> None:
+    from portal.care.users import set_active
+
+    with _session() as session:
+        set_active(session, email, active, None, "cli")
+    click.echo(f"Enabled {email.strip().lower()}." if active else
+               f"Disabled {email.strip().lower()}: signed out everywhere, API tokens refused.")
+
+
+@users.command("disable")
+@click.argument("email")
+def disable_user(email: str) -> None:
+    """Disable a user: their console sessions end and their API tokens stop working at once."""
+    _set_active(email, False)
+
+
+@users.command("enable")
+@click.argument("email")
+def enable_user(email: str) -> None:
+    """Enable a disabled user again."""
+    _set_active(email, True)
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.password_option(help="At least 15 characters, not a common one; asked for when not given.")
+@click.option("--temporary", is_flag=True, help="The user must choose a new password at their next sign-in.")
+def set_user_password(email: str, password: str, temporary: bool) -> None:
+    """Set a user's password; every console session of theirs ends."""
+    from portal.care.users import set_password
+
+    with _session() as session:
+        set_password(session, email, password, None, "cli", must_change=temporary)
+    click.echo(f"Password set for {email.strip().lower()}; their console sessions have ended.")
+
+
+@users.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(["care_manager", "admin"]))
+def set_user_role(email: str, role: str) -> None:
+    """Give a user another role (care_manager or admin); their console sessions end."""
+    from portal.care.users import set_role
+
+    with _session() as session:
+        set_role(session, email, role, None, "cli")
+    click.echo(f"{email.strip().lower()} is now {role}; their console sessions have ended.")
 
 
 @main.group()

@@ -25,7 +25,7 @@ from portal.db import get_session, make_engine
 from portal.db.migrate import upgrade
 
 POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-PASSWORD = "correct horse battery staple"
+PASSWORD = "plum kettle orbits a quiet lantern"
 
 
 def _postgres_url(name: str) -> str:
