@@ -21,7 +21,8 @@ from portal import create_app
 from portal.care.users import create_token, create_user
 from portal.db import get_session, make_engine
 from portal.db.migrate import upgrade
-from portal.db.models import Base
+from portal.care.teams import DEFAULT_NAME, DEFAULT_SLUG
+from portal.db.models import Base, Team
 
 POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PASSWORD = "correct horse battery staple"
@@ -63,7 +64,7 @@ def sqlite_template(tmp_path_factory):
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
-    """An empty, migrated database of each kind."""
+    """An empty, migrated database of each kind (holding only the default team the migration makes)."""
     if request.param == "sqlite":
         target = tmp_path / "portal.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), target)
@@ -73,6 +74,7 @@ def database_url(request, tmp_path):
     with engine.begin() as connection:
         tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        connection.execute(Team.__table__.insert().values(slug=DEFAULT_SLUG, name=DEFAULT_NAME))  # as migrated
     engine.dispose()
     return url
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
+from portal.care.teams import choosable
 from portal.care.users import authenticate
 from portal.console import console, console_language, login_required
 from portal.console.content_search import search_content
@@ -53,7 +54,8 @@ def home():
     if lang not in current_app.config["PORTAL_LANGUAGES"]:
         lang = "en"
     hits = search_content(library(), query, lang) if query else []
-    return render_template("console/home.html", query=query, hits=hits, search_lang=lang, user=g.user)
+    return render_template("console/home.html", query=query, hits=hits, search_lang=lang, user=g.user,
+                           teams=choosable(get_session(), g.user))
 
 
 def flash_saved(message: str) -> None:
