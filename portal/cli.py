@@ -359,3 +359,75 @@ def revoke_token(token_id: int) -> None:
     if not removed:
         raise click.ClickException(f"there is no token {token_id}")
     click.echo(f"Token {token_id} revoked.")
+
+
+@main.group()
+def teams() -> None:
+    """Care teams: a care manager sees only the patients of their teams (admins see every patient)."""
+
+
+@teams.command("list")
+def list_teams() -> None:
+    """Every team with its members and its number of patients."""
+    from portal.care.team_admin import overview
+
+    with _session() as session:
+        rows = overview(session)
+    for row in rows:
+        click.echo(f"{row['slug']}  {row['name']}  ({len(row['members'])} members, {row['patients']} patients)")
+        for email in row["members"]:
+            click.echo(f"  {email}")
+
+
+@teams.command("create")
+@click.argument("slug")
+@click.option("--name", required=True, help="The team's name, shown in the console.")
+def create_team(slug: str, name: str) -> None:
+    """Make a team; SLUG is lower-case letters, digits and hyphens (north-clinic)."""
+    _change_team("create", slug, name)
+    click.echo(f"Created team {slug}. Add members with 'portal teams add-member {slug} EMAIL'.")
+
+
+def _change_team(action: str, *args, **options) -> None:
+    """Run portal.care.team_admin.`action` as the command line (audited with channel 'cli')."""
+    from portal.care import team_admin
+
+    with _session() as session:
+        getattr(team_admin, action)(session, *args, None, "cli", **options)
+
+
+@teams.command("add-member")
+@click.argument("slug")
+@click.argument("email")
+def add_member(slug: str, email: str) -> None:
+    """Let the user with EMAIL see and write the patients of team SLUG."""
+    _change_team("add_member", slug, email)
+    click.echo(f"{email} is now a member of {slug}.")
+
+
+@teams.command("remove-member")
+@click.argument("slug")
+@click.argument("email")
+def remove_member(slug: str, email: str) -> None:
+    """Take the user with EMAIL out of team SLUG."""
+    _change_team("remove_member", slug, email)
+    click.echo(f"{email} is no longer a member of {slug}.")
+
+
+@teams.command("add-patient")
+@click.argument("slug")
+@click.argument("patient_id")
+@click.option("--move", is_flag=True, help="Take the patient out of every other team.")
+def add_patient(slug: str, patient_id: str, move: bool) -> None:
+    """Put the patient PATIENT_ID (the opaque pt_... id, never the clinic's reference) in team SLUG."""
+    _change_team("add_patient", slug, patient_id, move=move)
+    click.echo(f"{patient_id} is now {'only ' if move else ''}in {slug}.")
+
+
+@teams.command("remove-patient")
+@click.argument("slug")
+@click.argument("patient_id")
+def remove_patient(slug: str, patient_id: str) -> None:
+    """Take the patient PATIENT_ID (pt_...) out of team SLUG; a patient keeps at least one team."""
+    _change_team("remove_patient", slug, patient_id)
+    click.echo(f"{patient_id} is no longer in {slug}.")

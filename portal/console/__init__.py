@@ -81,7 +81,7 @@ def init_console(app: Flask) -> None:
     """Register the console with its CSRF protection, session cookie settings and rate limit."""
     from portal.api import api
     from portal.api.limits import api_limit
-    from portal.console import pages, patients, reports  # noqa: F401  (routes)
+    from portal.console import pages, patients, reports, team_pages  # noqa: F401  (routes)
 
     app.session_interface = _ConsoleSessions()
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", WTF_CSRF_TIME_LIMIT=None)
