@@ -317,7 +317,7 @@ def users() -> None:
 @click.argument("email")
 @click.option("--name", default="", help="Name shown in the console (default: the email).")
 @click.option("--role", type=click.Choice(["care_manager", "admin"]), default="care_manager", show_default=True,
-              help="admin can also read the audit log.")
+              help="admin can also read the audit log, manage teams and see every patient.")
 @click.password_option(help="At least 10 characters; asked for when not given.")
 def create_user(email: str, name: str, role: str, password: str) -> None:
     """Add a user who signs in to the console (and can get API tokens)."""
