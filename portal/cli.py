@@ -396,22 +396,22 @@ def _change_team(action: str, *args, **options) -> None:
         getattr(team_admin, action)(session, *args, None, "cli", **options)
 
 
-@teams.command("add-member")
-@click.argument("slug")
-@click.argument("email")
-def add_member(slug: str, email: str) -> None:
-    """Let the user with EMAIL see and write the patients of team SLUG."""
-    _change_team("add_member", slug, email)
-    click.echo(f"{email} is now a member of {slug}.")
+def _team_command(name: str, target: str, done: str, doc: str) -> None:
+    """Add `portal teams NAME SLUG TARGET`, which runs team_admin.<name with underscores> and says `done`."""
+    @teams.command(name, help=doc)
+    @click.argument("slug")
+    @click.argument("target", metavar=target)
+    def command(slug: str, target: str) -> None:
+        _change_team(name.replace("-", "_"), slug, target)
+        click.echo(done.format(slug=slug, target=target))
 
 
-@teams.command("remove-member")
-@click.argument("slug")
-@click.argument("email")
-def remove_member(slug: str, email: str) -> None:
-    """Take the user with EMAIL out of team SLUG."""
-    _change_team("remove_member", slug, email)
-    click.echo(f"{email} is no longer a member of {slug}.")
+_team_command("add-member", "EMAIL", "{target} is now a member of {slug}.",
+              "Let the user with EMAIL see and write the patients of team SLUG.")
+_team_command("remove-member", "EMAIL", "{target} is no longer a member of {slug}.",
+              "Take the user with EMAIL out of team SLUG.")
+_team_command("remove-patient", "PATIENT_ID", "{target} is no longer in {slug}.",
+              "Take the patient PATIENT_ID (pt_...) out of team SLUG; a patient keeps at least one team.")
 
 
 @teams.command("add-patient")
@@ -422,12 +422,3 @@ def add_patient(slug: str, patient_id: str, move: bool) -> None:
     """Put the patient PATIENT_ID (the opaque pt_... id, never the clinic's reference) in team SLUG."""
     _change_team("add_patient", slug, patient_id, move=move)
     click.echo(f"{patient_id} is now {'only ' if move else ''}in {slug}.")
-
-
-@teams.command("remove-patient")
-@click.argument("slug")
-@click.argument("patient_id")
-def remove_patient(slug: str, patient_id: str) -> None:
-    """Take the patient PATIENT_ID (pt_...) out of team SLUG; a patient keeps at least one team."""
-    _change_team("remove_patient", slug, patient_id)
-    click.echo(f"{patient_id} is no longer in {slug}.")
