@@ -356,7 +356,7 @@ def users() -> None:
 @click.argument("email")
 @click.option("--name", default="", help="Name shown in the console (default: the email).")
 @click.option("--role", type=click.Choice(["care_manager", "admin"]), default="care_manager", show_default=True,
-              help="admin can also read the audit log.")
+              help="admin can also read the audit log, manage users and teams and see every patient.")
 @click.password_option(help="At least 15 characters, not a common one; asked for when not given.")
 def create_user(email: str, name: str, role: str, password: str) -> None:
     """Add a user who signs in to the console (and can get API tokens)."""
@@ -461,3 +461,66 @@ def revoke_token(token_id: int) -> None:
     if not removed:
         raise click.ClickException(f"there is no token {token_id}")
     click.echo(f"Token {token_id} revoked.")
+
+
+@main.group()
+def teams() -> None:
+    """Care teams: a care manager sees only the patients of their teams (admins see every patient)."""
+
+
+@teams.command("list")
+def list_teams() -> None:
+    """Every team with its members and its number of patients."""
+    from portal.care.team_admin import overview
+
+    with _session() as session:
+        rows = overview(session)
+    for row in rows:
+        click.echo(f"{row['slug']}  {row['name']}  ({len(row['members'])} members, {row['patients']} patients)")
+        for email in row["members"]:
+            click.echo(f"  {email}")
+
+
+@teams.command("create")
+@click.argument("slug")
+@click.option("--name", required=True, help="The team's name, shown in the console.")
+def create_team(slug: str, name: str) -> None:
+    """Make a team; SLUG is lower-case letters, digits and hyphens (north-clinic)."""
+    _change_team("create", slug, name)
+    click.echo(f"Created team {slug}. Add members with 'portal teams add-member {slug} EMAIL'.")
+
+
+def _change_team(action: str, *args, **options) -> None:
+    """Run portal.care.team_admin.`action` as the command line (audited with channel 'cli')."""
+    from portal.care import team_admin
+
+    with _session() as session:
+        getattr(team_admin, action)(session, *args, None, "cli", **options)
+
+
+def _team_command(name: str, target: str, done: str, doc: str) -> None:
+    """Add `portal teams NAME SLUG TARGET`, which runs team_admin.<name with underscores> and says `done`."""
+    @teams.command(name, help=doc)
+    @click.argument("slug")
+    @click.argument("target", metavar=target)
+    def command(slug: str, target: str) -> None:
+        _change_team(name.replace("-", "_"), slug, target)
+        click.echo(done.format(slug=slug, target=target))
+
+
+_team_command("add-member", "EMAIL", "{target} is now a member of {slug}.",
+              "Let the user with EMAIL see and write the patients of team SLUG.")
+_team_command("remove-member", "EMAIL", "{target} is no longer a member of {slug}.",
+              "Take the user with EMAIL out of team SLUG.")
+_team_command("remove-patient", "PATIENT_ID", "{target} is no longer in {slug}.",
+              "Take the patient PATIENT_ID (pt_...) out of team SLUG; a patient keeps at least one team.")
+
+
+@teams.command("add-patient")
+@click.argument("slug")
+@click.argument("patient_id")
+@click.option("--move", is_flag=True, help="Take the patient out of every other team.")
+def add_patient(slug: str, patient_id: str, move: bool) -> None:
+    """Put the patient PATIENT_ID (the opaque pt_... id, never the clinic's reference) in team SLUG."""
+    _change_team("add_patient", slug, patient_id, move=move)
+    click.echo(f"{patient_id} is now {'only ' if move else ''}in {slug}.")

@@ -80,7 +80,7 @@ def sqlite_template(tmp_path_factory):
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
-    """An empty, migrated database of each kind."""
+    """An empty, migrated database of each kind (holding only the default team the migration makes)."""
     if request.param == "sqlite":
         target = tmp_path / "portal.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), target)

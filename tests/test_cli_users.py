@@ -6,6 +6,7 @@ from alembic.script import ScriptDirectory
 
 from databases import PASSWORD
 from portal import create_app
+from portal.db.migrate import alembic_config
 from portal.cli import main
 from portal.db import get_session
 from portal.db.migrate import alembic_config

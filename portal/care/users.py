@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from portal.care import audit, passwords, sessions
 from portal.care.errors import CareError
 from portal.db import begin_write
+from portal.care.teams import join_the_only_team
 from portal.db.models import ApiToken, User, utcnow
 
 ROLES = ("care_manager", "admin")
@@ -28,7 +29,7 @@ _DUMMY_HASH = _hasher.hash("not a password")
 
 
 def create_user(session: Session, email: str, name: str, role: str, password: str) -> User:
-    """Add a user; the password is kept only as an argon2 hash."""
+    """Add a user; the password is kept only as an argon2 hash. In a clinic with one team, they join it."""
     email = email.strip().lower()
     if role not in ROLES:
         raise CareError(422, "Invalid role", f"role must be one of {', '.join(ROLES)}")
@@ -40,6 +41,7 @@ def create_user(session: Session, email: str, name: str, role: str, password: st
     user = User(email=email, name=name.strip() or email, role=role, password_hash=_hasher.hash(password))
     session.add(user)
     session.flush()
+    join_the_only_team(session, user)
     return user
 
 

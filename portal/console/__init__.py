@@ -109,7 +109,7 @@ def init_console(app: Flask) -> None:
     from portal.api import api
     from portal.api.limits import api_limit
     from portal.care.throttle import PasswordChecks
-    from portal.console import admin, pages, patients, reports  # noqa: F401  (routes)
+    from portal.console import admin, pages, patients, reports, team_pages  # noqa: F401  (routes)
 
     app.session_interface = _ConsoleSessions()
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_PATH="/",

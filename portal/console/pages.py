@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from portal.care import audit, passwords, sessions, throttle
 from portal.care.errors import CareError
+from portal.care.teams import choosable
 from portal.care.users import check_password, set_password
 from portal.console import console, console_language, login_required, session_limits
 from portal.console.content_search import search_content
@@ -167,7 +168,8 @@ def home():
     if lang not in current_app.config["PORTAL_LANGUAGES"]:
         lang = "en"
     hits = search_content(library(), query, lang) if query else []
-    return render_template("console/home.html", query=query, hits=hits, search_lang=lang, user=g.user)
+    return render_template("console/home.html", query=query, hits=hits, search_lang=lang, user=g.user,
+                           teams=choosable(get_session(), g.user))
 
 
 def flash_saved(message: str) -> None:

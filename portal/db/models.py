@@ -1,4 +1,4 @@
-"""The care manager data: users, tokens, patients, assignments, education records, audit events.
+"""The care manager data: users, tokens, patients, assignments, education records, audit events, teams.
 
 Patients are an opaque reference chosen by the clinic plus a preferred language; nothing else.
 Education records are never changed after they are written: a correction is a new record whose
@@ -160,3 +160,29 @@ class LoginFailure(Base):
     account: Mapped[str] = mapped_column(String(64), index=True)  # SHA-256 of the email typed, never the email
     address: Mapped[str] = mapped_column(String(64), index=True)
     locked_until: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+
+
+class Team(Base):
+    """A care team: its care managers see and write only its patients (admins see every patient)."""
+
+    __tablename__ = "teams"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class TeamMember(Base):
+    """A user's membership of a team (the pair is the key, so it is unique)."""
+
+    __tablename__ = "team_members"
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+
+
+class PatientTeam(Base):
+    """A patient's place in a team; a patient belongs to one team or more (the pair is unique)."""
+
+    __tablename__ = "patient_teams"
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True, index=True)
