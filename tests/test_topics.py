@@ -58,8 +58,9 @@ def test_topic_needs_its_911_list_and_not_an_icd10_code(content_dir, runner, mon
 
 def test_related_topic_on_a_guide_must_exist(content_dir, runner, monkeypatch):
     path = content_dir / "conditions" / "heart-failure" / "en.md"
-    path.write_text(path.read_text().replace("related_conditions: [high-blood-pressure]",
-                                             "related_conditions: [high-blood-pressure]\nrelated_topics: [preventing-fall]"))
+    path.write_text(path.read_text().replace(
+        "related_conditions: [high-blood-pressure]",
+        "related_conditions: [high-blood-pressure]\nrelated_topics: [preventing-fall]"))
     result = check(runner, content_dir, monkeypatch)
     assert ("content/conditions/heart-failure/en.md:10: related_topics[1]: there is no topic 'preventing-fall' "
             "(did you mean 'preventing-falls'?)") in result.output.splitlines()
