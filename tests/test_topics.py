@@ -1,6 +1,7 @@
 """Topics (falls, vaccines, sick-day rules): checked, built, listed, found and assigned like guides."""
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 
@@ -146,8 +147,10 @@ def test_console_finds_and_assigns_a_topic(api_app, users):
     assert "topic:preventing-falls" in [box["value"] for box in page.select("input[name=items]")]
     assigned = client.post(patient_url + "/assignments", data={
         "items": ["topic:preventing-falls"], "csrf_token": token, "idempotency_key": "t1"})
-    link = BeautifulSoup(assigned.data, "html.parser").find(id="link").get_text()
-    assert link.endswith("/en/read/#topic:preventing-falls")
+    soup = BeautifulSoup(assigned.data, "html.parser")
+    encoded = soup.find(id="link").get_text().split("/en/read/#r=")[1]
+    assert base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode() == "t:preventing-falls"
+    assert soup.find(id="named-link").get_text().endswith("/en/read/#topic:preventing-falls")
 
 
 def test_topic_body_link_points_at_the_topic_in_the_reader_language(content_dir):
