@@ -80,20 +80,44 @@ async function run(query, kind) {
 async function find(query, options) {
   const pf = await engine();
   const found = await pf.search(query, options);
-  if (found.results.length) return found.results;
   const typed = query.split(/\s+/).filter((word) => word.length > 1);
+  if (found.results.length && !(await onlyStrayLetters(found.results.slice(0, 5), typed))) return found.results;
   for (const variant of [typed, typed.filter((w) => w.length >= 5).map((w) => w.slice(0, 4))]) {
     if (variant.length < 1 || (variant === typed && variant.length < 2)) continue;
     const scores = new Map();
     for (const each of await Promise.all(variant.map((word) => pf.search(word, options)))) {
+      if (await onlyStrayLetters(each.results.slice(0, 5), variant)) continue;
       for (const result of each.results) {
         const best = scores.get(result.id);
         scores.set(result.id, { result, score: (best ? best.score : 0) + result.score });
       }
     }
-    if (scores.size) return [...scores.values()].sort((a, b) => b.score - a.score).map((entry) => entry.result);
+    if (!scores.size) continue;
+    const ranked = [...scores.values()].sort((a, b) => b.score - a.score).map((entry) => entry.result);
+    return variant === typed ? ranked : titlesFirst(ranked, variant);
   }
   return [];
+}
+
+// Pagefind matches a one- or two-letter word of a page ("vitamin D", "Fosamax Plus D") to the start of
+// a long misspelled word ("diabeetus"). Results that matched only such stray letters are no match.
+async function onlyStrayLetters(results, typed) {
+  if (!typed.length || typed.some((word) => word.length < 4 || !/^\p{Script=Latin}+$/u.test(word))) return false;
+  const datas = await Promise.all(results.map((result) => result.data()));
+  return datas.every((data) => [...(data.excerpt || "").matchAll(/<mark>(.*?)<\/mark>/g)]
+    .every((mark) => mark[1].replace(/[^\p{L}\p{N}]/gu, "").length < 3));
+}
+
+// A misspelling that begins like a word of a page's title most likely means that page: among the
+// first 30 results of a word-beginning search, those come first (a page that only mentions the word
+// in passing, like diabetes on the osteoporosis guide, comes after the diabetes guide).
+async function titlesFirst(results, beginnings) {
+  const head = results.slice(0, 30), datas = await Promise.all(head.map((result) => result.data()));
+  const inTitle = (data) => (data.meta.title || "").toLowerCase().split(/[\s,()/-]+/)
+    .some((word) => beginnings.some((begin) => word.startsWith(begin.toLowerCase())));
+  const order = head.map((result, i) => ({ result, first: inTitle(datas[i]) ? 0 : 1, i }))
+    .sort((a, b) => a.first - b.first || a.i - b.i).map((entry) => entry.result);
+  return order.concat(results.slice(30));
 }
 
 function searchNow() {
