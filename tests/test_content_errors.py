@@ -28,6 +28,7 @@ def test_broken_content_gives_exact_message(name, content_dir, runner, monkeypat
     lines = result.output.splitlines()
     for expected in case["expect"]:
         assert expected in lines, f"missing:\n{expected}\ngot:\n{result.output}"
+    assert f"{len(case['expect'])} error(s). Fix them and run 'portal check' again." in lines, result.output
 
 
 def test_every_error_is_reported_at_once(content_dir, runner, monkeypatch):
