@@ -137,4 +137,4 @@ def plain_text_problem(value: str) -> tuple[str, str] | None:
         return None
     shown = match.group() if len(match.group()) <= 30 else match.group()[:27] + "..."
     return (f"'{shown}' is HTML, which readers would see as written",
-            "write plain text: no tags or &-codes (the site sets titles and lists itself)")
+            "write plain text, without HTML tags or codes like &amp; (type & itself)")
