@@ -80,6 +80,9 @@ def html_problems(text: str, rendered: str, first_line: int) -> tuple[list[tuple
     parser.close()
     lines, problems, links = _Lines(text, first_line), [], []
     for tag, attrs, written in parser.tags:
+        if tag not in _TAG_PROBLEMS and not any(name in URL_ATTRIBUTES or name == "style" or name.startswith("on")
+                                                for name, _ in attrs):
+            continue  # Markdown's own <p>, <li> ...: nothing to judge, nothing to place
         values = [_raw_value(written, name) for name, _ in attrs if name in URL_ATTRIBUTES]
         line = lines.find(written, *values, *(html.unescape(value) for value in values))
         if tag in _TAG_PROBLEMS:

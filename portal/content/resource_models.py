@@ -222,7 +222,8 @@ class Resource(Strict):
     cost: Literal[COSTS] = Field(examples=["free"])
     fees: PlainText | None = Field(default=None, examples=['"$2 each way"'])
     application_process: PlainText | None = Field(default=None, examples=['"Call to make an appointment."'])
-    interpretation_services: PlainText | None = Field(default=None, examples=['"Interpreters for any language by phone."'])
+    interpretation_services: PlainText | None = Field(default=None,
+                                                      examples=['"Interpreters for any language by phone."'])
     phones: list[Phone] = Field(default_factory=list)
     website: SecureUrl | None = Field(default=None, examples=["https://www.example.org"])
     email: Email | None = Field(default=None, examples=["help@example.org"])
