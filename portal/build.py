@@ -56,6 +56,7 @@ class PlannedPage:
     endpoint: str
     values: dict
     fingerprint: str
+    source: str = ""  # the content file the page shows, as `portal check` names it
     url: str = ""  # filled in by the freezer, relative to the base URL
 
 
@@ -114,9 +115,9 @@ def plan(app: Flask) -> list[PlannedPage]:
                 # A translation also shows whether the English page changed since it was made.
                 source = library.pages_of(kind)[slug].get("en")
                 own = page_fingerprint(page) + (source.source_hash if source and page.lang != "en" else "")
-                pages.append(PlannedPage(f"site.{kind}", {"lang": lang, "slug": slug}, shared + own))
-        for slug in library.resources:  # resource pages show only front-matter-like data
-            pages.append(PlannedPage("site.resource", {"lang": lang, "slug": slug}, shared))
+                pages.append(PlannedPage(f"site.{kind}", {"lang": lang, "slug": slug}, shared + own, page.path))
+        for slug, entry in library.resources.items():  # resource pages show only front-matter-like data
+            pages.append(PlannedPage("site.resource", {"lang": lang, "slug": slug}, shared, entry.path))
         for category in library.categories_in_use():
             pages.append(PlannedPage("site.category", {"lang": lang, "category": category.id}, shared))
     for endpoint in ("choose_language", "not_found_page", "sitemap", "robots"):
@@ -156,12 +157,13 @@ def filepath(url: str) -> str:
 
 
 def freeze(app: Flask, staging: Path, published: Path | None, previous: dict[str, str],
-           workers: int | None = None, progress=None) -> tuple[dict[str, str], list[str], set[str], set[str]]:
+           workers: int | None = None, progress=None) -> tuple[dict[str, str], list[str], set[str], set[str], dict]:
     """Step 3: render into `staging` every page that changed since the build in `published`.
 
     `previous` maps each URL to its fingerprint in that build (empty for a full build).
     Returns the new map, the files of the published build that no longer exist, every file of
-    the new site, and the pages kept unchanged from the published build.
+    the new site, the pages kept unchanged from the published build, and the content file of
+    each built page that shows one.
     """
     pages = plan(app)
     urls = list(_freezer(app, staging, pages, static=False).all_urls())
@@ -197,7 +199,8 @@ def freeze(app: Flask, staging: Path, published: Path | None, previous: dict[str
         stale += sorted(rel for p in (published / "static").rglob("*")
                         if p.is_file() and (rel := p.relative_to(published).as_posix()) not in static)
     unchanged = current - {filepath(p.url) for p in changed} if published is not None else set()
-    return {p.url: p.fingerprint for p in pages}, stale, current | static | EXTRA_FILES, unchanged
+    sources = {filepath(p.url): p.source for p in pages if p.source}
+    return {p.url: p.fingerprint for p in pages}, stale, current | static | EXTRA_FILES, unchanged, sources
 
 
 def index(staging: Path, published: Path | None, site_files: set[str], unchanged: set[str], removed: list[str],
@@ -222,11 +225,26 @@ def index(staging: Path, published: Path | None, site_files: set[str], unchanged
     return files, sorted(old - files)
 
 
+def source_namer(sources: dict[str, str], content_root: Path):
+    """For the site check's messages: the content file (and line) behind a built page, else the page."""
+    def where(page: str, url: str) -> str:
+        source = sources.get(page)
+        if not source:
+            return page
+        try:
+            lines = (content_root.parent / source).read_text(encoding="utf-8").splitlines()
+        except OSError:
+            lines = []
+        line = next((number for number, text in enumerate(lines, 1) if url in text), None)
+        return f"{source}:{line} (built page {page})" if line else f"{source} (built page {page})"
+    return where
+
+
 def verify(layers: list[Path], base_url: str, cache_dir: str, removed: list[str] = (),
-           site_files: set[str] | None = None, unchanged: set[str] = frozenset()) -> None:
+           site_files: set[str] | None = None, unchanged: set[str] = frozenset(), where=None) -> None:
     """Step 5: every internal link and asset resolves and nothing loads from another site."""
     problems = check_site(layers, urlsplit(base_url).path or "/", Path(cache_dir) / "sitecheck" if cache_dir else None,
-                          set(removed), site_files, unchanged)
+                          set(removed), site_files, unchanged, where)
     if problems:
         raise BuildError(f"The built site has {len(problems)} broken link(s):", problems)
 
@@ -281,10 +299,12 @@ def build(settings: dict, output: str | Path = "build", progress=None, workers: 
     previous = json.loads(manifest.read_text()) if manifest and manifest.is_file() and output.is_dir() else {}
     published = output if previous else None
     try:
-        fingerprints, stale, site_files, unchanged = freeze(app, staging, published, previous, workers, progress)
+        fingerprints, stale, site_files, unchanged, sources = freeze(app, staging, published, previous, workers,
+                                                                     progress)
         search_files, stale_search = index(staging, published, site_files, unchanged, stale, progress)
         verify([staging, output] if published else [staging], app.config["PORTAL_BASE_URL"],
-               app.config["PORTAL_CACHE_DIR"], stale, site_files | search_files, unchanged)
+               app.config["PORTAL_CACHE_DIR"], stale, site_files | search_files, unchanged,
+               source_namer(sources, Path(library.root)))
         stale += stale_search
         if manifest:
             manifest.unlink(missing_ok=True)  # if publishing is cut short, the next build is a full one

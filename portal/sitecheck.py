@@ -11,9 +11,12 @@ import os
 import pickle
 import re
 from pathlib import Path
+from typing import Callable
 from urllib.parse import unquote, urljoin
 
-_EXTERNAL_SCHEMES = ("http:", "https:", "mailto:", "tel:", "sms:", "data:")
+from portal.content.links import SITE_SCHEMES, link_problem
+
+_EXTERNAL_SCHEMES = tuple(f"{scheme}:" for scheme in SITE_SCHEMES)
 _TAG = re.compile(r"<(a|link|script|img|iframe|source|audio|video|meta)\b([^>]*)>", re.I)
 _ATTR = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
 _ID = re.compile(r'\sid="([^"]+)"')
@@ -82,7 +85,7 @@ def _save(cache_file: Path, scanned: dict) -> None:
 
 def check_site(root: Path | list[Path], base_path: str = "/", cache_dir: Path | None = None,
                hidden: set[str] = frozenset(), site_files: set[str] | None = None,
-               trusted: set[str] = frozenset()) -> list[str]:
+               trusted: set[str] = frozenset(), where: Callable[[str, str], str] | None = None) -> list[str]:
     """Return one message per broken link, missing anchor or third-party load in the built site.
 
     `root` may be a list of folders laid over each other (a build's changed files over the
@@ -91,6 +94,7 @@ def check_site(root: Path | list[Path], base_path: str = "/", cache_dir: Path | 
     """
     layers = [Path(r) for r in (root if isinstance(root, list) else [root])]
     cache_file = Path(cache_dir) / "scan.pickle" if cache_dir else None
+    where = where or (lambda page, url: page)
     scanned, cached = _scan_layers(layers, set(hidden), cache_file, site_files, set(trusted))
     pages = {rel: (entry[1], entry[2]) for rel, entry in scanned.items()}
     exists: dict[str, bool] = {}
@@ -111,23 +115,27 @@ def check_site(root: Path | list[Path], base_path: str = "/", cache_dir: Path | 
         targets: set[str] = set()
         page_url = base_path + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
         for kind, url in links:
+            refused = link_problem(url, in_source=False)
+            if refused:
+                problems.append(f"{where(rel, url)}: {refused[0]} ({refused[1]})")
+                continue
             if url.startswith(_EXTERNAL_SCHEMES) or url.startswith("//"):
                 if kind == "load":
-                    problems.append(f"{rel}: loads {url} from another site (serve it from the site itself)")
+                    problems.append(f"{where(rel, url)}: loads {url} from another site (serve it from the site itself)")
                 continue
             path, _, fragment = (url if url.startswith("/") else urljoin(page_url, url)).partition("#")
             path = unquote(path.partition("?")[0])
             if not path.startswith(base_path):
-                problems.append(f"{rel}: link {url} points outside the site's base path {base_path}")
+                problems.append(f"{where(rel, url)}: link {url} points outside the site's base path {base_path}")
                 continue
             target = path[len(base_path):]
             if target.endswith("/") or target == "" or (not is_file(target) and is_file(target + "/index.html")):
                 target = (target.rstrip("/") + "/index.html").lstrip("/")
             targets.add(target)
             if not is_file(target):
-                problems.append(f"{rel}: broken link {url} (no file {target})")
+                problems.append(f"{where(rel, url)}: broken link {url} (no file {target})")
             elif fragment and target.endswith(".html") and fragment not in pages.get(target, ((), set()))[1]:
-                problems.append(f"{rel}: link {url} names #{fragment}, which is not on that page")
+                problems.append(f"{where(rel, url)}: link {url} names #{fragment}, which is not on that page")
         resolved = (base_path, frozenset(targets))
         if len(entry) < 4 or entry[3] != resolved:
             scanned[rel] = (*entry[:3], resolved)

@@ -66,16 +66,53 @@ def test_failed_build_leaves_the_previous_site(content_dir, runner, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]  # no staging folder left
 
 
-def test_broken_internal_link_fails_the_build_naming_page_and_target(content_dir, runner, tmp_path):
-    output = tmp_path / "site"
+def _add_weight_chart_link(content_dir: Path) -> None:
     guide = content_dir / "conditions" / "heart-failure" / "en.md"
     guide.write_text(guide.read_text().replace("Weigh yourself each morning.",
                                                "Weigh yourself each morning. See [the chart](/en/weight-chart/)."))
+
+
+def test_a_link_the_site_check_would_refuse_fails_the_content_check_at_its_source_line(content_dir, runner,
+                                                                                        tmp_path):
+    output = tmp_path / "site"
+    _add_weight_chart_link(content_dir)
     result = runner.invoke(main, ["build", "--content", str(content_dir), "--output", str(output)])
     assert result.exit_code == 1
-    assert ("  en/conditions/heart-failure/index.html: broken link /en/weight-chart/ "
-            "(no file en/weight-chart/index.html)") in result.output.splitlines()
+    assert ("content/conditions/heart-failure/en.md:22: body link: '/en/weight-chart/' is not a web address or a "
+            "page of this site (link to a page of this site by kind and folder name, like medication:lisinopril or "
+            "condition:asthma; or write the full address, starting with https://, with no spaces)"
+            ) in result.output.splitlines()
     assert not output.exists()
+
+
+def test_a_broken_link_in_a_built_page_names_its_content_file_and_line(content_dir, runner, tmp_path, monkeypatch):
+    """Should the content check ever let a bad link through, the build's own check still names the source."""
+    monkeypatch.setattr("portal.content.markup.link_problem", lambda url: None)
+    output = tmp_path / "site"
+    _add_weight_chart_link(content_dir)
+    result = runner.invoke(main, ["build", "--content", str(content_dir), "--output", str(output)],
+                           env={"PORTAL_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.exit_code == 1
+    assert ("  content/conditions/heart-failure/en.md:22 (built page en/conditions/heart-failure/index.html): "
+            "broken link /en/weight-chart/ (no file en/weight-chart/index.html)") in result.output.splitlines()
+    # The other languages show the English page (no translation yet): the English file is still the one to fix.
+    assert ("  content/conditions/heart-failure/en.md:22 (built page zh/conditions/heart-failure/index.html): "
+            "broken link /en/weight-chart/ (no file en/weight-chart/index.html)") in result.output.splitlines()
+    assert not output.exists()
+
+
+def test_site_check_refuses_the_links_the_content_check_refuses(tmp_path):
+    (tmp_path / "index.html").write_text(
+        '<a href="not a url">x</a><a href="data:text/html,hi">d</a><a href="jav&#x09;ascript:go()">j</a>'
+        '<a href="ftp://files.example/">f</a><a href="https://medlineplus.gov/">ok</a><a href="tel:988">ok</a>')
+    assert check_site(tmp_path, "/", where=lambda page, url: f"source of {page}") == [
+        "source of index.html: 'not a url' is not a web address: it has spaces or hidden characters "
+        "(write the full address, starting with https://, with no spaces)",
+        "source of index.html: a data: address is not allowed (link to an https:// page instead; pages cannot carry "
+        "files)",
+        "source of index.html: a javascript: link is not allowed (link to an https:// page instead)",
+        "source of index.html: 'ftp:' links are not allowed (use an https://, mailto: or tel: address)",
+    ]
 
 
 def test_site_check_finds_missing_anchor_and_third_party_load(tmp_path):

@@ -96,3 +96,31 @@ def test_numbers_are_read_in_each_language_way_of_writing_them():
     assert missing_numbers(english, page("## ما يمكنك فعله\n\n- أكثر من ٧٠.\n- ٣٨ درجة.\n", "ar")) == []
     lost = missing_numbers(english, page("## Qué puede hacer\n\n- Más de 4 mmol/L.\n- A 38 °C.\n", "es"))
     assert [q.written for q in lost] == ["70 mg/dL", "3.9 mmol/L"]
+
+
+SODIUM_ADVICE = {  # a milligram amount in a sentence about sodium or salt is diet advice, not a dose
+    "en": "- Keep sodium between 1,500 and 2,300 mg each day.",
+    "es": "- Mantenga el sodio entre 1,500 y 2,300 mg al día.",
+    "zh": "- 每天的钠保持在 1,500 到 2,300 mg 之间。",
+    "vi": "- Giữ natri trong khoảng 1,500 đến 2,300 mg mỗi ngày.",
+    "ar": "- حافظ على الصوديوم بين 1,500 و 2,300 mg كل يوم.",
+}
+DOSES = {  # the same amount without sodium or salt in its sentence is a dose
+    "en": "- Eat less salt. Take 500 mg each morning.",
+    "es": "- Coma menos sal. Tome 500 mg cada mañana.",
+    "zh": "- 少吃盐。每天早上服用 500 mg。",
+    "vi": "- Ăn ít muối. Uống 500 mg mỗi sáng.",
+    "ar": "- قلل الملح. خذ 500 mg كل صباح.",
+}
+
+
+def dose_lines(text: str, lang: str) -> list[int]:
+    return [line for line, _field, problem, _fix in parse_body(text, 1, lang).unsafe if problem.startswith("a dose")]
+
+
+def test_sodium_amounts_are_diet_advice_in_every_language_and_other_amounts_stay_doses():
+    for lang in SODIUM_ADVICE:
+        assert dose_lines(SODIUM_ADVICE[lang], lang) == [], lang
+        assert dose_lines(DOSES[lang], lang) == [1], lang
+    assert dose_lines("- Keep salt low and take 2 tablets.", "en") == [1]  # only milligrams count as diet advice
+    assert dose_lines("- Read the note (ملحوظة): 500 mg.", "ar") == [1]  # a word that only contains ملح

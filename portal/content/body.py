@@ -3,29 +3,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import markdown
 import nh3
 
+from portal.content.links import LINK_KINDS, WEB_SCHEMES
+from portal.content.markup import html_problems, unclosed_blocks
 from portal.content.sections import section_id
 
-LINK_KINDS = ("condition", "medication", "topic", "resource")
-_LINK_RE = re.compile(r"\]\((" + "|".join(LINK_KINDS) + r"):([^)\s]*)\)")
-_UNSAFE = [
-    (re.compile(r"<\s*script", re.I), "raw <script> is not allowed", "remove it; pages cannot run code"),
-    (re.compile(r"javascript\s*:", re.I), "a javascript: link is not allowed", "link to an https:// page instead"),
-    (re.compile(r"<\s*(iframe|object|embed|style|form)\b", re.I), "embedded HTML is not allowed",
-     "remove it; link to the page instead of embedding it"),
-    (re.compile(r"<[^>]*\son[a-z]+\s*=", re.I), "an HTML event attribute (on...=) is not allowed",
-     "remove the attribute; pages cannot run code"),
-    # Dosing stays general: a written dose can be wrong for the reader. Lab values (70 mg/dL) are fine.
-    (re.compile(r"\b\d[\d.,]*\s*(mg|mcg|milligrams?|micrograms?|units?|ml|milliliters?|tablets?|pills?|"
-                r"capsules?|puffs?)\b(?!\s*/\s*dl)", re.I),
-     "a dose amount is written", "keep dosing general: 'Take it as your doctor told you.'"),
-]
+# Dosing stays general: a written dose can be wrong for the reader. Lab values (70 mg/dL) are fine.
+_DOSE = re.compile(r"\b\d[\d.,]*\s*(mg|mcg|milligrams?|micrograms?|units?|ml|milliliters?|tablets?|pills?|"
+                   r"capsules?|puffs?)\b(?!\s*/\s*dl)", re.I)
+_DOSE_PROBLEM = ("a dose amount is written", "keep dosing general: 'Take it as your doctor told you.'")
+# ... but milligrams of sodium are diet advice ("keep sodium under 2,300 mg a day"): en, es, zh, vi, ar.
+_SODIUM = re.compile(r"sodium|salt|sodio|\bsal\b|钠|盐|natri|muối|صوديوم|(?<![\u0600-\u06ff])(ال)?ملح(?![\u0600-\u06ff])",
+                     re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|[。！？؟]")
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "h2", "h3", "h4", "table", "thead", "tbody", "tr",
                 "th", "td", "br", "hr", "blockquote", "code", "abbr", "dfn", "span", "sup", "sub"}
-URL_SCHEMES = {"http", "https", "mailto", "tel", *LINK_KINDS}
+URL_SCHEMES = {*WEB_SCHEMES, *LINK_KINDS}
 
 
 @dataclass
@@ -64,16 +61,22 @@ class Link:
 class Body:
     sections: list[Section]
     links: list[Link]
-    unsafe: list[tuple[int, str, str]]  # (line, problem, fix)
+    unsafe: list[tuple[int, str, str, str]]  # (line, field, problem, fix)
 
 
 _md = markdown.Markdown(extensions=["tables", "sane_lists"])
 
 
+@lru_cache(maxsize=1)  # parse_body checks, then renders, the same text
+def markdown_html(text: str) -> str:
+    """Markdown to HTML, not yet sanitized: what the content checks judge (portal.content.markup)."""
+    _md.reset()
+    return _md.convert(text)
+
+
 def render_markdown(text: str) -> str:
     """Markdown to sanitized HTML: no content file can inject script."""
-    _md.reset()
-    html = _md.convert(text)
+    html = markdown_html(text)
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}, "abbr": {"title"},
                                                           "th": {"scope"}, "td": {"colspan"}},
                      url_schemes=URL_SCHEMES, link_rel=None)
@@ -103,6 +106,12 @@ def _text(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", html)).strip()
 
 
+def _writes_a_dose(line: str) -> bool:
+    """A dose amount in some sentence of the line; milligrams in a sentence about sodium or salt are not one."""
+    return any(not (match.group(1).lower().startswith(("mg", "milligram")) and _SODIUM.search(sentence))
+               for sentence in _SENTENCE_END.split(line) for match in _DOSE.finditer(sentence))
+
+
 def parse_body(text: str, first_line: int, lang: str) -> Body:
     """Split a Markdown body into rendered sections and collect its links and unsafe HTML.
 
@@ -110,13 +119,10 @@ def parse_body(text: str, first_line: int, lang: str) -> Body:
     from the same headings in the source.
     """
     numbered = [(first_line + i, line) for i, line in enumerate(text.splitlines())]
-    links, unsafe = [], []
-    for number, line in numbered:
-        for match in _LINK_RE.finditer(line):
-            links.append(Link(match.group(1), match.group(2), number))
-        for pattern, message, fix in _UNSAFE:
-            if pattern.search(line):
-                unsafe.append((number, message, fix))
+    unsafe, found = html_problems(text, markdown_html(text), first_line)
+    links = [Link(kind, slug, line) for kind, slug, line in found]
+    unsafe += unclosed_blocks(text, first_line)
+    unsafe += [(number, "body", *_DOSE_PROBLEM) for number, line in numbered if _writes_a_dose(line)]
     html = render_markdown(text)
     source_headings = _headings(numbered)
     pieces = _HTML_HEADING.split(html)  # [before, level, title, after, level, title, after, ...]

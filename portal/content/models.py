@@ -12,6 +12,8 @@ import phonenumbers
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl
 from pydantic_core import PydanticCustomError
 
+from portal.content.markup import plain_text_problem
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ICD10_RE = re.compile(r"^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$")
 US_STATES = frozenset(
@@ -32,6 +34,13 @@ def _slug(value: str) -> str:
     return value
 
 
+def _plain(value: str) -> str:
+    found = plain_text_problem(value)
+    if found:
+        raise problem(*found)
+    return value
+
+
 def _not_future(value: dt.date) -> dt.date:
     if value > dt.date.today():
         raise problem(f"{value.isoformat()} is in the future", "write the date it actually happened, YYYY-MM-DD")
@@ -43,6 +52,32 @@ def _hash(value: str) -> str:
     if not re.fullmatch(r"[0-9a-f]{12}", value):
         raise problem(f"'{value}' is not a page hash",
                       "copy the 12 letters and digits that 'portal report review' prints for this page")
+    return value
+
+
+def digit_code(what: str, count: str, example: str):
+    """The type of a code of `count` digits (a quantifier like '4' or '1,6'), with a plain message."""
+    def check(value: str | int) -> str:
+        value = str(value).strip()
+        if not re.fullmatch(rf"\d{{{count}}}", value):
+            raise problem(f"'{value}' is not {what}", f'write only its digits, in quotes, like "{example}"')
+        return value
+    return Annotated[str, BeforeValidator(check)]
+
+
+def _translation_source(value: str) -> str:
+    value = str(value).strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{12}", value):
+        raise problem(f"'{value}' is not a page hash", "copy the 12 letters and digits that 'portal report "
+                                                       "translations' prints for the English page")
+    return value
+
+
+def _language_code(value: str) -> str:
+    value = str(value).strip()
+    if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]+)?", value):
+        raise problem(f"'{value}' is not a language code", "write the language's two- or three-letter code in "
+                                                           "lower case, like en, es or zh")
     return value
 
 
@@ -95,8 +130,9 @@ Icd10 = Annotated[str, BeforeValidator(_icd10)]
 RxNorm = Annotated[str, BeforeValidator(_rxnorm)]
 PhoneNumber = Annotated[str, BeforeValidator(_phone)]
 PageHash = Annotated[str, BeforeValidator(_hash)]
-Text = Annotated[str, Field(min_length=1)]
-LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$", examples=["en", "es", "zh"])]
+PlainText = Annotated[str, AfterValidator(_plain)]  # shown as written: no HTML
+Text = Annotated[PlainText, Field(min_length=1)]
+LanguageCode = Annotated[str, BeforeValidator(_language_code), Field(examples=["en", "es", "zh"])]
 
 
 class Strict(BaseModel):
@@ -122,8 +158,8 @@ class Translation(Strict):
     """How a translated page was made, and from which version of the English page."""
 
     status: Literal["machine", "reviewed"] = Field(examples=["machine"])
-    source: str = Field(pattern=r"^[0-9a-f]{12}$", examples=["3f9a0c21b7de"])
-    reviewed_by: str | None = Field(default=None, examples=['"Ana Ruiz, RN"'])
+    source: Annotated[str, BeforeValidator(_translation_source)] = Field(examples=["3f9a0c21b7de"])
+    reviewed_by: PlainText | None = Field(default=None, examples=['"Ana Ruiz, RN"'])
 
 
 class ClinicalReview(Strict):
@@ -142,7 +178,7 @@ class PageMeta(Strict):
     summary: Text = Field(examples=['"High blood pressure can hurt your heart. This guide shows how to lower it."'])
     also_called: list[Text] = Field(default_factory=list, examples=["[high blood pressure, hypertension]"])
     last_reviewed: PastDate = Field(examples=["2026-11-20"])
-    reviewed_by: str | None = Field(default=None, examples=['"Dana Lee, RN"'])  # a note only: see clinical_review
+    reviewed_by: PlainText | None = Field(default=None, examples=['"Dana Lee, RN"'])  # a note only: see clinical_review
     clinical_review: ClinicalReview | None = None
     review_by: dt.date | None = Field(default=None, examples=["2027-11-30"])
     sources: list[Source] = Field(min_length=1, examples=["\n  - title: ...\n    url: https://medlineplus.gov/..."])

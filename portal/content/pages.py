@@ -90,7 +90,7 @@ def read_page(kind: str, slug: str, lang: str, file: Path, rel: str) -> FileRead
     split, errors = split_markdown_file(data.decode("utf-8"), rel)
     warnings: list[ContentError] = []
     body = parse_body(split.body, split.body_first_line, lang)
-    errors += [ContentError(rel, line, "body", problem, fix) for line, problem, fix in body.unsafe]
+    errors += [ContentError(rel, line, field_name, problem, fix) for line, field_name, problem, fix in body.unsafe]
     errors += section_errors(kind, lang, rel, body.sections, split.body_first_line)
     meta = None
     if split.meta is not None:

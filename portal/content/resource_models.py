@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
-from portal.content.models import (LanguageCode, PastDate, PhoneNumber, SecureUrl, Slug, Strict, Text, US_STATES,
-                                   problem)
+from portal.content.models import (LanguageCode, PastDate, PhoneNumber, PlainText, SecureUrl, Slug, Strict, Text,
+                                   US_STATES, digit_code, problem)
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 COSTS = ("free", "low-cost", "sliding-scale", "fees")
@@ -81,26 +81,28 @@ Weekday = Annotated[str, BeforeValidator(_weekday)]
 TimeOfDay = Annotated[str, BeforeValidator(_time)]
 TimeZone = Annotated[str, BeforeValidator(_timezone)]
 Email = Annotated[str, BeforeValidator(_email)]
+Extension = digit_code("a phone extension", "1,6", "204")
+OpenEligibilityCode = digit_code("an Open Eligibility code", "4", "1130")
 
 
 class Organization(Strict):
     name: Text = Field(examples=['"Riverside Food Bank"'])
-    description: str | None = Field(default=None, examples=['"A food bank serving Riverside County."'])
+    description: PlainText | None = Field(default=None, examples=['"A food bank serving Riverside County."'])
     website: SecureUrl | None = Field(default=None, examples=["https://www.example.org"])
     email: Email | None = Field(default=None, examples=["help@example.org"])
 
 
 class Phone(Strict):
     number: PhoneNumber = Field(examples=['"1-800-662-4357"'])
-    extension: str | None = Field(default=None, pattern=r"^\d{1,6}$", examples=['"204"'])
+    extension: Extension | None = Field(default=None, examples=['"204"'])
     type: Literal["voice", "text", "tty", "fax"] = "voice"
-    description: str | None = None
+    description: PlainText | None = None
     languages: list[LanguageCode] = Field(default_factory=list, examples=["[en, es]"])
 
 
 class Address(Strict):
     street: Text = Field(examples=['"123 Main St"'])
-    street2: str | None = Field(default=None, examples=['"Suite 3"'])
+    street2: PlainText | None = Field(default=None, examples=['"Suite 3"'])
     city: Text = Field(examples=["Riverside"])
     state: State = Field(examples=["CA"])
     zip: ZipCode = Field(examples=['"92501"'])
@@ -113,12 +115,12 @@ class Address(Strict):
 class Location(Strict):
     """A place where people get the service."""
 
-    name: str | None = Field(default=None, examples=['"Main pantry"'])
+    name: PlainText | None = Field(default=None, examples=['"Main pantry"'])
     address: Address
     latitude: float | None = Field(default=None, ge=-90, le=90, examples=["33.9806"])
     longitude: float | None = Field(default=None, ge=-180, le=180, validate_default=True, examples=["-117.3755"])
-    accessibility: str | None = Field(default=None, examples=['"Ramp at the side door; accessible restroom."'])
-    transportation: str | None = Field(default=None, examples=['"Bus 1 stops in front."'])
+    accessibility: PlainText | None = Field(default=None, examples=['"Ramp at the side door; accessible restroom."'])
+    transportation: PlainText | None = Field(default=None, examples=['"Bus 1 stops in front."'])
 
     @field_validator("longitude")
     @classmethod
@@ -131,7 +133,7 @@ class Location(Strict):
 
 class ServiceArea(Strict):
     national: bool = False
-    description: str | None = None
+    description: PlainText | None = None
     states: list[State] = Field(default_factory=list, examples=["[CA]"])
     counties: list[Text] = Field(default_factory=list, examples=['["Riverside County, CA"]'])
     zip_codes: list[ZipCode] = Field(default_factory=list, examples=['["92501", "92503"]'])
@@ -162,7 +164,7 @@ class Schedule(Strict):
     open_24_7: bool = False
     regular: list[OpeningHours] = Field(default_factory=list,
                                         examples=['\n  - days: [monday]\n    opens: "09:00"\n    closes: "17:00"'])
-    notes: str | None = Field(default=None, examples=['"Closed on federal holidays."'])
+    notes: PlainText | None = Field(default=None, examples=['"Closed on federal holidays."'])
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -196,14 +198,14 @@ class ResourceText(Strict):
     """A resource's words in another language; what is left out is shown in English."""
 
     status: Literal["machine", "reviewed"] = Field(examples=["machine"])
-    reviewed_by: str | None = None
-    name: str | None = None
-    description: str | None = None
-    eligibility: str | None = None
-    fees: str | None = None
-    application_process: str | None = None
-    interpretation_services: str | None = None
-    schedule_notes: str | None = None
+    reviewed_by: PlainText | None = None
+    name: PlainText | None = None
+    description: PlainText | None = None
+    eligibility: PlainText | None = None
+    fees: PlainText | None = None
+    application_process: PlainText | None = None
+    interpretation_services: PlainText | None = None
+    schedule_notes: PlainText | None = None
 
 
 TRANSLATABLE = ("name", "description", "eligibility", "fees", "application_process", "interpretation_services")
@@ -216,11 +218,12 @@ class Resource(Strict):
     organization: Organization | None = None
     description: Text = Field(examples=['"Free groceries once a week for families in need."'])
     categories: list[Slug] = Field(min_length=1, examples=["[food]"])
-    eligibility: str | None = Field(default=None, examples=['"Anyone who lives in Riverside County."'])
+    eligibility: PlainText | None = Field(default=None, examples=['"Anyone who lives in Riverside County."'])
     cost: Literal[COSTS] = Field(examples=["free"])
-    fees: str | None = Field(default=None, examples=['"$2 each way"'])
-    application_process: str | None = Field(default=None, examples=['"Call to make an appointment."'])
-    interpretation_services: str | None = Field(default=None, examples=['"Interpreters for any language by phone."'])
+    fees: PlainText | None = Field(default=None, examples=['"$2 each way"'])
+    application_process: PlainText | None = Field(default=None, examples=['"Call to make an appointment."'])
+    interpretation_services: PlainText | None = Field(default=None,
+                                                      examples=['"Interpreters for any language by phone."'])
     phones: list[Phone] = Field(default_factory=list)
     website: SecureUrl | None = Field(default=None, examples=["https://www.example.org"])
     email: Email | None = Field(default=None, examples=["help@example.org"])
@@ -253,7 +256,7 @@ class Resource(Strict):
 class OpenEligibilityTerm(Strict):
     """The Open Eligibility human-services term a category maps to (for HSDS exports)."""
 
-    code: str = Field(pattern=r"^\d{4}$", examples=['"1130"'])
+    code: OpenEligibilityCode = Field(examples=['"1130"'])
     name: Text = Field(examples=['"Food Pantry"'])
 
 

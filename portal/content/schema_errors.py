@@ -63,7 +63,8 @@ def schema_errors(exc: ValidationError, document: YamlDocument, path: str, model
             fix = f"write text, like {example}" if example else "write the text, in quotes if it has a ':'"
         elif kind == "string_pattern_mismatch":
             problem = f"'{error.get('input')}' is not in the expected form"
-            fix = f"write it like {top.examples[0] if top and top.examples else ctx.get('pattern')}"
+            # Never the regular expression itself: it is no help to the person fixing the file.
+            fix = f"write it like {example}" if example else "see docs/content-format.md for what this field holds"
         elif kind == "model_type" or kind == "dict_type":
             problem = "should be a group of fields"
             fix = "write the fields indented under it, one 'name: value' per line"
