@@ -1,6 +1,7 @@
 """The `portal` command: check content, report on it, build the static site, serve the portal."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from contextlib import contextmanager
@@ -261,7 +262,9 @@ def serve(content_dir: str | None, host: str, port: int, search_index: str) -> N
     from portal import create_app
     from portal.watch import watch_content
 
-    settings = _settings(PORTAL_CONTENT_DIR=content_dir)
+    # Plain http on this machine: a Secure cookie would not come back (unless the environment says so).
+    settings = _settings(PORTAL_CONTENT_DIR=content_dir,
+                         PORTAL_SECURE_COOKIES=os.environ.get("PORTAL_SECURE_COOKIES", "0"))
     try:
         app = create_app(settings)
     except ContentErrors as exc:
@@ -353,16 +356,79 @@ def users() -> None:
 @click.argument("email")
 @click.option("--name", default="", help="Name shown in the console (default: the email).")
 @click.option("--role", type=click.Choice(["care_manager", "admin"]), default="care_manager", show_default=True,
-              help="admin can also read the audit log.")
-@click.password_option(help="At least 10 characters; asked for when not given.")
+              help="admin can also read the audit log, manage users and teams and see every patient.")
+@click.password_option(help="At least 15 characters, not a common one; asked for when not given.")
 def create_user(email: str, name: str, role: str, password: str) -> None:
     """Add a user who signs in to the console (and can get API tokens)."""
-    from portal.care.users import create_user as add_user
+    from portal.care.users import add_user
 
     with _session() as session:
-        user = add_user(session, email, name, role, password)
+        user = add_user(session, email, name, role, password, None, "cli")
     click.echo(f"Created {user.role} {user.email}. Sign in at /console/ or make an API token with "
                f"'portal tokens create {user.email}'.")
+
+
+@users.command("list")
+def list_users() -> None:
+    """Show every user: email, role, active or disabled, name."""
+    from portal.care.users import list_users as everyone
+
+    with _session() as session:
+        people = everyone(session)
+        for user in people:
+            flags = ("active" if user.active else "disabled") + (", must change password" if user.must_change_password
+                                                                 else "")
+            click.echo(f"{user.email}\t{user.role}\t{flags}\t{user.name}")
+    if not people:
+        click.echo("No users yet. Add one with 'portal users create EMAIL --role admin'.", err=True)
+
+
+def _set_active(email: str, active: bool) -> None:
+    from portal.care.users import set_active
+
+    with _session() as session:
+        set_active(session, email, active, None, "cli")
+    click.echo(f"Enabled {email.strip().lower()}." if active else
+               f"Disabled {email.strip().lower()}: signed out everywhere, API tokens refused.")
+
+
+@users.command("disable")
+@click.argument("email")
+def disable_user(email: str) -> None:
+    """Disable a user: their console sessions end and their API tokens stop working at once."""
+    _set_active(email, False)
+
+
+@users.command("enable")
+@click.argument("email")
+def enable_user(email: str) -> None:
+    """Enable a disabled user again."""
+    _set_active(email, True)
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.password_option(help="At least 15 characters, not a common one; asked for when not given.")
+@click.option("--temporary", is_flag=True, help="The user must choose a new password at their next sign-in.")
+def set_user_password(email: str, password: str, temporary: bool) -> None:
+    """Set a user's password; every console session of theirs ends."""
+    from portal.care.users import set_password
+
+    with _session() as session:
+        set_password(session, email, password, None, "cli", must_change=temporary)
+    click.echo(f"Password set for {email.strip().lower()}; their console sessions have ended.")
+
+
+@users.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(["care_manager", "admin"]))
+def set_user_role(email: str, role: str) -> None:
+    """Give a user another role (care_manager or admin); their console sessions end."""
+    from portal.care.users import set_role
+
+    with _session() as session:
+        set_role(session, email, role, None, "cli")
+    click.echo(f"{email.strip().lower()} is now {role}; their console sessions have ended.")
 
 
 @main.group()
@@ -395,3 +461,66 @@ def revoke_token(token_id: int) -> None:
     if not removed:
         raise click.ClickException(f"there is no token {token_id}")
     click.echo(f"Token {token_id} revoked.")
+
+
+@main.group()
+def teams() -> None:
+    """Care teams: a care manager sees only the patients of their teams (admins see every patient)."""
+
+
+@teams.command("list")
+def list_teams() -> None:
+    """Every team with its members and its number of patients."""
+    from portal.care.team_admin import overview
+
+    with _session() as session:
+        rows = overview(session)
+    for row in rows:
+        click.echo(f"{row['slug']}  {row['name']}  ({len(row['members'])} members, {row['patients']} patients)")
+        for email in row["members"]:
+            click.echo(f"  {email}")
+
+
+@teams.command("create")
+@click.argument("slug")
+@click.option("--name", required=True, help="The team's name, shown in the console.")
+def create_team(slug: str, name: str) -> None:
+    """Make a team; SLUG is lower-case letters, digits and hyphens (north-clinic)."""
+    _change_team("create", slug, name)
+    click.echo(f"Created team {slug}. Add members with 'portal teams add-member {slug} EMAIL'.")
+
+
+def _change_team(action: str, *args, **options) -> None:
+    """Run portal.care.team_admin.`action` as the command line (audited with channel 'cli')."""
+    from portal.care import team_admin
+
+    with _session() as session:
+        getattr(team_admin, action)(session, *args, None, "cli", **options)
+
+
+def _team_command(name: str, target: str, done: str, doc: str) -> None:
+    """Add `portal teams NAME SLUG TARGET`, which runs team_admin.<name with underscores> and says `done`."""
+    @teams.command(name, help=doc)
+    @click.argument("slug")
+    @click.argument("target", metavar=target)
+    def command(slug: str, target: str) -> None:
+        _change_team(name.replace("-", "_"), slug, target)
+        click.echo(done.format(slug=slug, target=target))
+
+
+_team_command("add-member", "EMAIL", "{target} is now a member of {slug}.",
+              "Let the user with EMAIL see and write the patients of team SLUG.")
+_team_command("remove-member", "EMAIL", "{target} is no longer a member of {slug}.",
+              "Take the user with EMAIL out of team SLUG.")
+_team_command("remove-patient", "PATIENT_ID", "{target} is no longer in {slug}.",
+              "Take the patient PATIENT_ID (pt_...) out of team SLUG; a patient keeps at least one team.")
+
+
+@teams.command("add-patient")
+@click.argument("slug")
+@click.argument("patient_id")
+@click.option("--move", is_flag=True, help="Take the patient out of every other team.")
+def add_patient(slug: str, patient_id: str, move: bool) -> None:
+    """Put the patient PATIENT_ID (the opaque pt_... id, never the clinic's reference) in team SLUG."""
+    _change_team("add_patient", slug, patient_id, move=move)
+    click.echo(f"{patient_id} is now {'only ' if move else ''}in {slug}.")

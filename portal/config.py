@@ -177,6 +177,14 @@ SETTINGS = [
     Setting("PORTAL_PROXY_COUNT", 0, "Proxies in front of the portal (nginx, a load balancer) whose "
             "X-Forwarded-For/-Proto/-Host to trust, so rate limits count each client; 0: none.", _count),
     Setting("PORTAL_MAX_REQUEST_BYTES", 65536, "Largest request body accepted, in bytes (bigger: 413).", _positive),
+    Setting("PORTAL_SESSION_IDLE_MINUTES", 15, "A console session unused for this many minutes ends; the page warns "
+            "two minutes before.", _positive),
+    Setting("PORTAL_SESSION_MAX_HOURS", 12, "A console session ends this many hours after sign-in, used or not.",
+            _positive),
+    Setting("PORTAL_SECURE_COOKIES", True, "Mark the console cookie Secure and name it __Host-… (1, the default, "
+            "for HTTPS; 'portal serve' on plain http turns it off). Over HTTPS it is Secure either way.", _flag),
+    Setting("PORTAL_LOGIN_CONCURRENCY", 2, "Password checks (argon2, about 64 MiB each) one process runs at "
+            "once; sign-ins beyond that wait a few seconds, then get 503.", _positive),
 ]
 
 

@@ -89,7 +89,8 @@ def review_report(library: Library, today: dt.date, fmt: str = "text") -> tuple[
     if not rows:
         return f"{heading}\n\nNone to review: every one of the {total} pages is reviewed and in date.", 0
     summary = (f"{len(rows)} of {total} pages need a clinician's review. Read the page and its sources, then add "
-               f"'clinical_review: {{reviewer, credentials, date, source_hash}}' with the hash shown (see CONTRIBUTING.md).")
+               "'clinical_review: {reviewer, credentials, date, source_hash}' with the hash shown "
+               "(see CONTRIBUTING.md).")
     table = _table(["page", "status", "hash to review", "last reviewer", "reviewed", "review by"], rows, fmt)
     return "\n".join([heading, summary, "", table]), len(rows)
 

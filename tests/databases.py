@@ -25,7 +25,7 @@ from portal.db import get_session, make_engine
 from portal.db.migrate import upgrade
 
 POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-PASSWORD = "correct horse battery staple"
+PASSWORD = "plum kettle orbits a quiet lantern"
 
 
 def _postgres_url(name: str) -> str:
@@ -80,7 +80,7 @@ def sqlite_template(tmp_path_factory):
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
-    """An empty, migrated database of each kind."""
+    """An empty, migrated database of each kind (holding only the default team the migration makes)."""
     if request.param == "sqlite":
         target = tmp_path / "portal.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), target)

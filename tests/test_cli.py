@@ -9,10 +9,10 @@ def test_readability_report_as_markdown(content_dir, runner):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "## Readability (Flesch-Kincaid grade: at most 8, aim for 6)"
-    assert lines[1].startswith("3 pages; median grade ")
+    assert lines[1].startswith("4 pages; median grade ")
     assert "| page | grade | words | PEMAT | long sentences | unexplained terms | exception |" in lines
     rows = [line for line in lines if line.startswith("| content/")]
-    assert len(rows) == 3 and all("| 6/6 |" in row for row in rows)
+    assert len(rows) == 4 and all("| 6/6 |" in row for row in rows)
 
 
 def test_readability_report_lists_long_sentences_and_unexplained_terms(content_dir, runner):

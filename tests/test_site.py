@@ -84,7 +84,8 @@ def test_medications_index_finds_brand_names(client):
 def test_home_offers_four_ways_in(client):
     soup = soup_of(client, "/en/")
     headings = [h.get_text() for h in soup.find_all("h2")]
-    assert headings == ["Find a health condition", "Find a medicine", "Stay safe and well", "Find help in your community"]
+    assert headings == ["Find a health condition", "Find a medicine", "Stay safe and well",
+                        "Find help in your community"]
     need = soup.find("section", attrs={"aria-labelledby": "by-need"})
     assert [a["href"] for a in need.find_all("a")] == ["/en/categories/food/", "/en/categories/mental-health/"]
 
@@ -103,7 +104,8 @@ def test_sitemap_and_robots(client):
     locs = [loc.text for loc in ElementTree.fromstring(response.data).iter(namespace + "loc")]
     assert "/en/conditions/heart-failure/" in locs and "/en/resources/crisis-line/" in locs
     assert "/es/categories/food/" in locs
-    assert len(locs) == 5 * (6 + 2 + 1 + 1 + 2 + 2)  # five languages: indexes, guides, sheets, topics, resources, categories
+    # five languages: indexes, guides, sheets, topics, resources, categories
+    assert len(locs) == 5 * (6 + 2 + 1 + 1 + 2 + 2)
     assert client.get("/robots.txt").data.decode() == "User-agent: *\nAllow: /\n"
 
 

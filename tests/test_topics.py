@@ -1,6 +1,7 @@
 """Topics (falls, vaccines, sick-day rules): checked, built, listed, found and assigned like guides."""
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 
@@ -58,8 +59,9 @@ def test_topic_needs_its_911_list_and_not_an_icd10_code(content_dir, runner, mon
 
 def test_related_topic_on_a_guide_must_exist(content_dir, runner, monkeypatch):
     path = content_dir / "conditions" / "heart-failure" / "en.md"
-    path.write_text(path.read_text().replace("related_conditions: [high-blood-pressure]",
-                                             "related_conditions: [high-blood-pressure]\nrelated_topics: [preventing-fall]"))
+    path.write_text(path.read_text().replace(
+        "related_conditions: [high-blood-pressure]",
+        "related_conditions: [high-blood-pressure]\nrelated_topics: [preventing-fall]"))
     result = check(runner, content_dir, monkeypatch)
     assert ("content/conditions/heart-failure/en.md:10: related_topics[1]: there is no topic 'preventing-fall' "
             "(did you mean 'preventing-falls'?)") in result.output.splitlines()
@@ -145,8 +147,10 @@ def test_console_finds_and_assigns_a_topic(api_app, users):
     assert "topic:preventing-falls" in [box["value"] for box in page.select("input[name=items]")]
     assigned = client.post(patient_url + "/assignments", data={
         "items": ["topic:preventing-falls"], "csrf_token": token, "idempotency_key": "t1"})
-    link = BeautifulSoup(assigned.data, "html.parser").find(id="link").get_text()
-    assert link.endswith("/en/read/#topic:preventing-falls")
+    soup = BeautifulSoup(assigned.data, "html.parser")
+    encoded = soup.find(id="link").get_text().split("/en/read/#r=")[1]
+    assert base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode() == "t:preventing-falls"
+    assert soup.find(id="named-link").get_text().endswith("/en/read/#topic:preventing-falls")
 
 
 def test_topic_body_link_points_at_the_topic_in_the_reader_language(content_dir):

@@ -23,7 +23,7 @@ def assign_reading(patient_id):
     body = json_body()
     data = parse(AssignmentInput, body)
     session = get_session()
-    patient = patients.get(session, patient_id)
+    patient = patients.get(session, patient_id, g.user)
 
     def create():
         assignment = assignments.create(session, library(), patient, g.user, data.items,
@@ -40,7 +40,7 @@ def assign_reading(patient_id):
 @require_token()
 def list_assignments(patient_id):
     session = get_session()
-    patient = patients.get(session, patient_id)
+    patient = patients.get(session, patient_id, g.user)
     rows = assignments.for_patient(session, patient)
     audit.record(session, g.user, "read", "assignment", [patient.id], "api")
     session.commit()
@@ -51,7 +51,7 @@ def list_assignments(patient_id):
 @require_token()
 def assignment_qr(assignment_id):
     session = get_session()
-    assignment = assignments.get(session, assignment_id)
+    assignment = assignments.get(session, assignment_id, g.user)
     audit.record(session, g.user, "read", "assignment", [assignment.patient_id], "api")
     session.commit()
     link = assignments.opaque_link(site_root(), assignment.language, assignment.items)

@@ -19,7 +19,7 @@ def record_education(patient_id):
     body = json_body()
     data = education.parse(education.EducationInput, body)
     session = get_session()
-    patient = patients.get(session, patient_id)
+    patient = patients.get(session, patient_id, g.user)
 
     def create():
         row = education.record(session, library(), patient, g.user, data)
@@ -53,7 +53,7 @@ def amend_education(record_id):
 @require_token()
 def list_education(patient_id):
     session = get_session()
-    patient = patients.get(session, patient_id)
+    patient = patients.get(session, patient_id, g.user)
     rows = education.for_patient(session, patient)
     audit.record(session, g.user, "read", "education_record", [patient.id], "api")
     session.commit()
@@ -64,7 +64,7 @@ def list_education(patient_id):
 @require_token()
 def get_education(record_id):
     session = get_session()
-    row = education.get(session, record_id)
+    row = education.get(session, record_id, g.user)
     audit.record(session, g.user, "read", "education_record", [row.patient_id], "api")
     session.commit()
     return describe_records(session, [row])[0]
@@ -74,7 +74,7 @@ def get_education(record_id):
 @require_token()
 def education_fhir(patient_id):
     session = get_session()
-    patient = patients.get(session, patient_id)
+    patient = patients.get(session, patient_id, g.user)
     bundle = fhir.bundle(library(), patient, education.for_patient(session, patient))
     audit.record(session, g.user, "read", "fhir_bundle", [patient.id], "api")
     session.commit()

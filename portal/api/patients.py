@@ -1,4 +1,6 @@
-"""Patient routes: find or add by reference (in the body, never the URL), language, timeline."""
+"""Patient routes: find or add by reference (in the body, never the URL), language, timeline.
+
+Every route reaches only the patients of the caller's teams (admins: every patient)."""
 from __future__ import annotations
 
 from flask import current_app, g
@@ -8,7 +10,6 @@ from portal.api.auth import require_token
 from portal.api.openapi import PAGE_PARAMS, json_response, model_schema, operation, page_of, path_param, register
 from portal.api.schemas import PatientInput, PatientLookup, PatientUpdate, parse
 from portal.care import audit, patients, timeline
-from portal.care.errors import not_found
 from portal.db import begin_write, get_session
 from portal.web import library, site_root
 
@@ -23,7 +24,8 @@ def find_or_add_patient():
     data = parse(PatientInput, json_body())
     key, languages = _config()
     session = get_session()
-    patient, created = patients.find_or_create(session, data.reference, data.language, key, languages)
+    patient, created = patients.find_or_create(session, data.reference, data.language, key, languages, g.user,
+                                               data.team)
     audit.record(session, g.user, "write" if created else "read", "patient", [patient.id], "api")
     session.commit()
     return patients.describe(patient), 201 if created else 200
@@ -34,9 +36,7 @@ def find_or_add_patient():
 def look_up_patient():
     data = parse(PatientLookup, json_body())
     session = get_session()
-    patient = patients.find(session, data.reference, _config()[0])
-    if patient is None:
-        raise not_found("patient with that reference")
+    patient = patients.look_up(session, data.reference, _config()[0], g.user)
     audit.record(session, g.user, "read", "patient", [patient.id], "api")
     session.commit()
     return patients.describe(patient)
@@ -46,7 +46,7 @@ def look_up_patient():
 @require_token()
 def get_patient(patient_id):
     session = get_session()
-    patient = patients.get(session, patient_id)
+    patient = patients.get(session, patient_id, g.user)
     audit.record(session, g.user, "read", "patient", [patient.id], "api")
     session.commit()
     return patients.describe(patient)
@@ -58,7 +58,7 @@ def update_patient(patient_id):
     data = parse(PatientUpdate, json_body())
     session = get_session()
     begin_write(session)
-    patient = patients.get(session, patient_id)
+    patient = patients.get(session, patient_id, g.user)
     patient.language = patients.check_language(data.language, _config()[1])
     audit.record(session, g.user, "write", "patient", [patient.id], "api")
     session.commit()
@@ -69,7 +69,7 @@ def update_patient(patient_id):
 @require_token()
 def patient_timeline(patient_id):
     session = get_session()
-    patient = patients.get(session, patient_id)
+    patient = patients.get(session, patient_id, g.user)
     events = timeline.events(session, library(), site_root(), current_app.config["PORTAL_CLINIC_NAME"], patient)
     audit.record(session, g.user, "read", "timeline", [patient.id], "api")
     session.commit()
@@ -90,12 +90,13 @@ def _openapi() -> dict:
     pid = [path_param("patient_id", "The patient's opaque id (pt_...)")]
     return {"schemas": schemas, "paths": {
         "/patients": {"post": operation(
-            "Find a patient by reference, or add them", "patients", operation_id="findOrAddPatient",
+            "Find a patient of your teams by reference, or add them to a team (404 if the reference is a "
+            "patient of none of your teams)", "patients", operation_id="findOrAddPatient",
             body=model_schema(PatientInput, schemas),
             responses={"200": json_response("The patient already existed", patient),
                        "201": json_response("The patient was added", patient)})},
         "/patients/lookup": {"post": operation(
-            "Find a patient by reference (404 if unknown)", "patients", operation_id="lookUpPatient",
+            "Find a patient of your teams by reference (404 if unknown or in none of your teams)", "patients", operation_id="lookUpPatient",
             body=model_schema(PatientLookup, schemas), responses={"200": json_response("The patient", patient)})},
         "/patients/{patient_id}": {
             "get": operation("A patient", "patients", operation_id="getPatient", parameters=pid,

@@ -18,7 +18,7 @@ def ccm_minutes():
     if fmt not in ("json", "csv"):
         raise invalid("format", "write json or csv")
     session = get_session()
-    report = reports.ccm_minutes(session, request.args.get("month"))
+    report = reports.ccm_minutes(session, request.args.get("month"), g.user, request.args.get("team"))
     audit.record(session, g.user, "read", "ccm_report", [line.pop("_id") for line in report["patients"]], "api")
     session.commit()
     if fmt == "csv":
@@ -47,8 +47,9 @@ def me():
 def _openapi() -> dict:
     code = {"type": "object", "required": ["code", "units"], "properties": {
         "code": {"enum": ["99490", "99439", "99491", "99437"]}, "units": {"type": "integer", "minimum": 1}}}
-    schemas = {"CcmReport": {"type": "object", "required": ["month", "patients"], "properties": {
-        "month": {"type": "string"}, "patients": {"type": "array", "items": {"type": "object", "required": [
+    schemas = {"CcmReport": {"type": "object", "required": ["month", "team", "patients"], "properties": {
+        "month": {"type": "string"}, "team": {"type": ["string", "null"], "description": "The team asked for"},
+        "patients": {"type": "array", "items": {"type": "object", "required": [
             "patient_id", "reference", "clinical_staff_minutes", "practitioner_minutes", "records", "codes"],
             "properties": {"patient_id": {"type": "string"}, "reference": {"type": ["string", "null"]},
                            "clinical_staff_minutes": {"type": "integer"}, "practitioner_minutes": {"type": "integer"},
@@ -59,10 +60,12 @@ def _openapi() -> dict:
                                       "patient_id": {"type": ["string", "null"]}, "channel": {"type": "string"}}}}
     month = [{"name": "month", "in": "query", "required": True, "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
               "example": "2026-11"},
-             {"name": "format", "in": "query", "schema": {"enum": ["json", "csv"], "default": "json"}}]
+             {"name": "format", "in": "query", "schema": {"enum": ["json", "csv"], "default": "json"}},
+             {"name": "team", "in": "query", "description": "Only this team's patients (a slug of one of your teams)",
+              "schema": {"type": "string", "maxLength": 60}}]
     return {"schemas": schemas, "paths": {
         "/reports/ccm-minutes": {"get": operation(
-            "Each patient's CCM minutes in a month and the codes met", "reports", operation_id="ccmMinutes",
+            "Each patient's CCM minutes in a month and the codes met (the patients of your teams; admins: all)", "reports", operation_id="ccmMinutes",
             parameters=month, responses={"200": {"description": "The report", "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/CcmReport"}},
                 "text/csv": {"schema": {"type": "string"}}}}})},

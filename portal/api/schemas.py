@@ -18,6 +18,8 @@ class PatientInput(Body):
 
     reference: str = Field(min_length=1, max_length=200, examples=["MRN-004512"])
     language: str = LANGUAGE
+    team: str | None = Field(default=None, max_length=60, examples=["default"], description=(
+        "The slug of the team a new patient joins; needed when you may add patients to several teams"))
 
 
 class PatientLookup(Body):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal.care import codes
+from portal.care import codes, teams
 from portal.care.errors import CareError, not_found
 from portal.care.items import Item, resolve, resolve_all
 from portal.care.patients import check_language, public_id
@@ -95,10 +95,12 @@ def for_patient(session: Session, patient: Patient) -> list[Assignment]:
                                 .order_by(Assignment.id.desc())))
 
 
-def get(session: Session, assignment_public_id: str) -> Assignment:
+def get(session: Session, assignment_public_id: str, user: User) -> Assignment:
+    """The assignment with this id, if its patient is in the user's teams; else the 404 of an unknown id."""
     assignment = session.scalar(select(Assignment).where(Assignment.public_id == assignment_public_id))
     if assignment is None:
         raise not_found("assignment")
+    teams.require_access(session, user, assignment.patient_id, "assignment")
     return assignment
 
 

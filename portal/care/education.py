@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.care import teams
 from portal.care.errors import CareError, not_found
 from portal.care.items import TEACHABLE, resolve_all
 from portal.care.patients import public_id
@@ -124,16 +125,19 @@ def record(session: Session, library: Library, patient: Patient, user: User, dat
     return row
 
 
-def get(session: Session, record_public_id: str) -> EducationRecord:
+def get(session: Session, record_public_id: str, user: User) -> EducationRecord:
+    """The record with this id, if its patient is in the user's teams; else the 404 of an unknown id."""
     row = session.scalar(select(EducationRecord).where(EducationRecord.public_id == record_public_id))
     if row is None:
         raise not_found("education record")
+    teams.require_access(session, user, row.patient_id, "education record")
     return row
 
 
 def amend(session: Session, library: Library, user: User, record_public_id: str, data: AmendmentInput):
-    """Store a correction of a record; an amendment of an amendment points at the first record."""
-    target = get(session, record_public_id)
+    """Store a correction of a record; an amendment of an amendment points at the first record.
+    A record of a patient in none of the user's teams is refused as unknown."""
+    target = get(session, record_public_id, user)
     original = session.get(EducationRecord, target.original_id) if target.original_id else target
     patient = session.get(Patient, original.patient_id)
     return record(session, library, patient, user, data, original=original), patient

@@ -1,7 +1,8 @@
 """Patients: the clinic's opaque reference (kept as a keyed hash when a key is set) and a language.
 
 Outside the database a patient is known only by `public_id`, a random id that carries no
-patient data, so it can appear in URLs and logs.
+patient data, so it can appear in URLs and logs. A user reaches only the patients of their
+teams (portal.care.teams); every function here that returns a patient checks it.
 """
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from portal.care import teams
 from portal.care.errors import invalid, not_found
 from portal.db import begin_write
-from portal.db.models import Patient
+from portal.db.models import Patient, User
 
 
 def public_id(prefix: str) -> str:
@@ -41,30 +43,46 @@ def find(session: Session, reference: str, key: str) -> Patient | None:
     return session.scalar(select(Patient).where(Patient.reference == stored_reference(reference, key)))
 
 
-def find_or_create(session: Session, reference: str, language: str, key: str, languages) -> tuple[Patient, bool]:
-    """The patient with this reference, made if new; True when it was made."""
+def look_up(session: Session, reference: str, key: str, user: User) -> Patient:
+    """The patient with this reference in the user's teams; unknown and hidden look the same (404)."""
+    patient = find(session, reference, key)
+    if patient is None or not teams.can_see(session, user, patient.id):
+        raise teams.not_in_your_teams()
+    return patient
+
+
+def find_or_create(session: Session, reference: str, language: str, key: str, languages, user: User,
+                   team: str | None = None) -> tuple[Patient, bool]:
+    """The patient with this reference, made in `team` (or the user's only team) if new; True when made.
+
+    A patient who exists in none of the user's teams is refused (404), never added a second time.
+    """
     check_language(language, languages)
     existing = find(session, reference, key)
     if existing:
-        return existing, False
+        return look_up(session, reference, key, user), False
+    chosen = teams.chosen(session, user, team, required=True)
     begin_write(session)
-    existing = find(session, reference, key)  # again, now that no other writer can add it
-    if existing:
-        return existing, False
+    if find(session, reference, key):  # again, now that no other writer can add it
+        return look_up(session, reference, key, user), False
     patient = Patient(public_id=public_id("pt"), reference=stored_reference(reference, key), hashed=bool(key),
                       language=language)
     try:
         with session.begin_nested():
             session.add(patient)
+            session.flush()
+            teams.place(session, patient, chosen)
     except IntegrityError:  # made at the same moment by another request
-        return find(session, reference, key), False
+        return look_up(session, reference, key, user), False
     return patient, True
 
 
-def get(session: Session, patient_public_id: str) -> Patient:
+def get(session: Session, patient_public_id: str, user: User) -> Patient:
+    """The patient with this id, if the user may see them; else the same 404 as for an unknown id."""
     patient = session.scalar(select(Patient).where(Patient.public_id == patient_public_id))
     if patient is None:
         raise not_found("patient")
+    teams.require_access(session, user, patient.id)
     return patient
 
 

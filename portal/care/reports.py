@@ -9,10 +9,11 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.care import teams
 from portal.care.ccm import thresholds
 from portal.care.education import current_versions
 from portal.care.errors import invalid
-from portal.db.models import EducationRecord, Patient
+from portal.db.models import EducationRecord, Patient, PatientTeam, User
 
 CSV_COLUMNS = ["patient_id", "reference", "clinical_staff_minutes", "practitioner_minutes", "records", "codes"]
 
@@ -25,15 +26,21 @@ def parse_month(text: str | None) -> tuple[dt.date, dt.date]:
     return first, (first + dt.timedelta(days=32)).replace(day=1)
 
 
-def ccm_minutes(session: Session, month: str) -> dict:
-    """Every patient with education recorded in `month`: staff and practitioner minutes, codes met.
+def ccm_minutes(session: Session, month: str, user: User, team: str | None = None) -> dict:
+    """Every patient of the user's teams (admins: every patient; `team`: that team's only) with
+    education recorded in `month`: staff and practitioner minutes, codes met.
 
     A record counts in the month of its `taught_on` date, as last amended (an amendment that
     moves the date moves the minutes).
     """
     first, after = parse_month(month)
+    scope = select(Patient.id).where(teams.visible_patients(user))
+    if team:
+        chosen = teams.chosen(session, user, team, required=False)
+        scope = scope.where(Patient.id.in_(select(PatientTeam.patient_id).where(PatientTeam.team_id == chosen.id)))
     in_month = select(EducationRecord.patient_id).where(EducationRecord.taught_on >= first,
-                                                         EducationRecord.taught_on < after)
+                                                         EducationRecord.taught_on < after,
+                                                         EducationRecord.patient_id.in_(scope))
     # All versions of those patients' records: a later amendment may have moved a date out.
     rows = list(session.scalars(select(EducationRecord).where(EducationRecord.patient_id.in_(in_month))))
     totals: dict[int, dict] = {}
@@ -52,7 +59,7 @@ def ccm_minutes(session: Session, month: str) -> dict:
                       "practitioner_minutes": entry["billing_practitioner"], "records": entry["records"],
                       "codes": thresholds(entry["clinical_staff"], entry["billing_practitioner"]),
                       "_id": patient_id})
-    return {"month": month, "patients": lines}
+    return {"month": month, "team": team or None, "patients": lines}
 
 
 def as_csv(report: dict) -> str:

@@ -1,4 +1,9 @@
-"""Users and API tokens: argon2 password hashes, tokens stored only as their SHA-256."""
+"""Users and API tokens: argon2 password hashes, tokens stored only as their SHA-256.
+
+Changing a user's password, role or standing (disable, enable) ends their console sessions at once
+and writes an audit event naming the user changed (`what` = e.g. "user_disabled:#3"). A disabled
+user's API tokens are refused by `user_for_token`.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +15,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.care import audit, passwords, sessions
 from portal.care.errors import CareError
+from portal.db import begin_write
+from portal.care.teams import join_the_only_team
 from portal.db.models import ApiToken, User, utcnow
 
 ROLES = ("care_manager", "admin")
@@ -21,32 +29,106 @@ _DUMMY_HASH = _hasher.hash("not a password")
 
 
 def create_user(session: Session, email: str, name: str, role: str, password: str) -> User:
-    """Add a user; the password is kept only as an argon2 hash."""
+    """Add a user; the password is kept only as an argon2 hash. In a clinic with one team, they join it."""
     email = email.strip().lower()
     if role not in ROLES:
         raise CareError(422, "Invalid role", f"role must be one of {', '.join(ROLES)}")
     if "@" not in email:
         raise CareError(422, "Invalid email", f"'{email}' is not an email address")
-    if len(password) < 10:
-        raise CareError(422, "Password too short", "use a password of at least 10 characters")
+    passwords.check(password, email)
     if session.scalar(select(User).where(User.email == email)):
         raise CareError(409, "User exists", f"{email} already has an account")
     user = User(email=email, name=name.strip() or email, role=role, password_hash=_hasher.hash(password))
     session.add(user)
     session.flush()
+    join_the_only_team(session, user)
     return user
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The active user with this email and password, or None."""
+def check_password(session: Session, email: str, password: str) -> tuple[User | None, bool]:
+    """The user with this email (or None) and whether the password is theirs and the account active.
+
+    An unknown email is checked against a dummy hash, so it takes as long as a wrong password."""
     if "\x00" in email or "\x00" in password:
-        return None
+        return None, False
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
-        return None
-    return user if user and user.active else None
+        return user, False
+    return user, bool(user and user.active)
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this email and password, or None."""
+    user, matched = check_password(session, email, password)
+    return user if matched else None
+
+
+def find_user(session: Session, email: str) -> User:
+    """The user with this email, or a 404 CareError that names it."""
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise CareError(404, "No such user", f"no user has the email {email.strip()}; see 'portal users list'")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.email)))
+
+
+def _changed(session: Session, actor: User | None, what: str, user: User, channel: str, reason: str) -> None:
+    """Audit a change to `user` and end their console sessions (the caller commits)."""
+    sessions.end_all(session, user.id, reason)
+    audit.record(session, actor, "write", f"{what}:#{user.id}", [], channel)
+
+
+def add_user(session: Session, email: str, name: str, role: str, password: str, actor: User | None,
+             channel: str) -> User:
+    """create_user, audited (an admin's action from the console or the command line)."""
+    begin_write(session)
+    user = create_user(session, email, name, role, password)
+    audit.record(session, actor, "write", f"user_created:#{user.id}", [], channel)
+    return user
+
+
+def set_active(session: Session, email: str, active: bool, actor: User | None, channel: str) -> User:
+    """Disable (sessions end, tokens stop working) or enable a user."""
+    user = find_user(session, email)
+    if actor is not None and actor.id == user.id and not active:
+        raise CareError(409, "Cannot disable yourself", "ask another admin to disable your account")
+    begin_write(session)
+    user.active = active
+    _changed(session, actor, "user_enabled" if active else "user_disabled", user, channel, "disabled")
+    return user
+
+
+def set_role(session: Session, email: str, role: str, actor: User | None, channel: str) -> User:
+    """Give a user another role; their sessions end so the new role applies from their next sign-in."""
+    if role not in ROLES:
+        raise CareError(422, "Invalid role", f"role must be one of {', '.join(ROLES)}")
+    user = find_user(session, email)
+    if actor is not None and actor.id == user.id:
+        raise CareError(409, "Cannot change your own role", "ask another admin to change your role")
+    begin_write(session)
+    user.role = role
+    _changed(session, actor, "user_role_changed", user, channel, "role_changed")
+    return user
+
+
+def set_password(session: Session, email: str, password: str, actor: User | None, channel: str,
+                 must_change: bool = False) -> User:
+    """Set a user's password (checked against the rules); every session of theirs ends.
+
+    `must_change`: a password set by someone else, which the user must replace at sign-in."""
+    user = find_user(session, email)
+    passwords.check(password, user.email)
+    begin_write(session)
+    user.password_hash = _hasher.hash(password)
+    user.must_change_password = must_change
+    _changed(session, actor, "password_reset" if actor is None or actor.id != user.id else "password_changed",
+             user, channel, "password_changed")
+    return user
 
 
 def token_hash(token: str) -> str:

@@ -1,26 +1,32 @@
 """The care manager console at /console: server-rendered pages over the same services as the API.
 
-Signed-in users are kept in the Flask session (a signed cookie); every form carries a CSRF
-token (Flask-WTF). The console's language is the user's choice, kept in the session.
+Signing in starts a session kept on the server (portal.care.sessions); the browser's cookie (the
+Flask session, signed) carries only its random id, the CSRF token (Flask-WTF) and the chosen
+language. The cookie is HttpOnly and SameSite=Lax; over HTTPS, or with PORTAL_SECURE_COOKIES on,
+it is Secure and named __Host-console (path /, no domain), and responses carry HSTS.
 """
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from functools import wraps
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import Blueprint, Flask, abort, current_app, g, has_request_context, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
+from portal.care import sessions
 from portal.db import get_session
-from portal.db.models import User
 
 console = Blueprint("console", __name__, url_prefix="/console", template_folder="templates",
                     static_folder="static", static_url_path="/static")
+HSTS = "max-age=31536000; includeSubDomains"
 CONSOLE_HEADERS = {"Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
                                               "form-action 'self'; base-uri 'none'",
-                   "Cache-Control": "no-store"}
+                   "Cache-Control": "no-store",
+                   # Flask-WTF checks the Referer of form posts over HTTPS: send it, to this origin only.
+                   "Referrer-Policy": "same-origin"}
 
 
 def console_language() -> str:
@@ -29,18 +35,28 @@ def console_language() -> str:
     return lang if lang in languages else (request.accept_languages.best_match(languages) or "en")
 
 
-def login_required(role: str | None = None):
-    """Decorator: the page needs a signed-in user (else the sign-in page), and `role` when given (else 403)."""
+def session_limits() -> tuple[dt.timedelta, dt.timedelta]:
+    """The idle and absolute limits of a console session, from the settings."""
+    config = current_app.config
+    return (dt.timedelta(minutes=config["PORTAL_SESSION_IDLE_MINUTES"]),
+            dt.timedelta(hours=config["PORTAL_SESSION_MAX_HOURS"]))
+
+
+def login_required(role: str | None = None, touch: bool = True):
+    """Decorator: the page needs a live signed-in session (else the sign-in page), and `role` when given
+    (else 403). A user who must change their password is sent to do that first. `touch`: counts as use."""
     def decorate(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            user = session.get("user_id") and get_session().get(User, session["user_id"])
-            if not user or not user.active:
-                session.pop("user_id", None)
+            row = sessions.current(get_session(), session.get("sid"), *session_limits(), touch=touch)
+            if row is None:
+                session.pop("sid", None)
                 return redirect(url_for("console.login"))
-            if role and user.role != role:
+            if row.user.must_change_password and request.endpoint != "console.change_password":
+                return redirect(url_for("console.change_password"))
+            if role and row.user.role != role:
                 abort(403)
-            g.user = user
+            g.user, g.console_session = row.user, row
             return view(*args, **kwargs)
         wrapped.required_role = role or "any"
         return wrapped
@@ -59,8 +75,19 @@ def instance_secret(app: Flask) -> str:
     return path.read_text().strip()
 
 
+def secure_cookies() -> bool:
+    """Whether the console cookie is Secure: PORTAL_SECURE_COOKIES, or the request came over HTTPS."""
+    return current_app.config["PORTAL_SECURE_COOKIES"] or (has_request_context() and request.is_secure)
+
+
 class _ConsoleSessions(SecureCookieSessionInterface):
     """Sessions only on console pages; the key is found or made on the first one (never by the build)."""
+
+    def get_cookie_name(self, app) -> str:
+        return "__Host-console" if self.get_cookie_secure(app) else "console"
+
+    def get_cookie_secure(self, app) -> bool:
+        return secure_cookies()
 
     def open_session(self, app, request):
         if not request.path.startswith("/console"):
@@ -81,14 +108,25 @@ def init_console(app: Flask) -> None:
     """Register the console with its CSRF protection, session cookie settings and rate limit."""
     from portal.api import api
     from portal.api.limits import api_limit
-    from portal.console import pages, patients, reports  # noqa: F401  (routes)
+    from portal.care.throttle import PasswordChecks
+    from portal.console import admin, pages, patients, reports, team_pages  # noqa: F401  (routes)
 
     app.session_interface = _ConsoleSessions()
-    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", WTF_CSRF_TIME_LIMIT=None)
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_PATH="/",
+                      SESSION_COOKIE_DOMAIN=None, WTF_CSRF_TIME_LIMIT=None)
+    app.extensions["portal.password_checks"] = PasswordChecks(app.config["PORTAL_LOGIN_CONCURRENCY"])
+    app.after_request(_hsts)
     app.register_blueprint(console)
     csrf = CSRFProtect(app)
     csrf.exempt(api)
     app.extensions["portal.limiter"].limit(api_limit)(console)
+
+
+def _hsts(response):
+    """Strict-Transport-Security on every response to an HTTPS request (behind ProxyFix: X-Forwarded-Proto)."""
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
 
 
 @console.errorhandler(403)

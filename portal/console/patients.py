@@ -8,7 +8,7 @@ from flask import current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal.api.schemas import PatientInput, parse
-from portal.care import assignments, audit, education, idempotency, patients, timeline
+from portal.care import assignments, audit, education, idempotency, patients, teams, timeline
 from portal.care.errors import CareError
 from portal.console import console, forms, login_required
 from portal.console.content_search import hit, search_content
@@ -28,11 +28,13 @@ def find_patient():
     session = get_session()
     try:
         data = parse(PatientInput, {"reference": request.form.get("reference", ""),
-                                    "language": request.form.get("language", "en")})
-        patient, created = patients.find_or_create(session, data.reference, data.language, key, languages)
+                                    "language": request.form.get("language", "en"),
+                                    "team": request.form.get("team") or None})
+        patient, created = patients.find_or_create(session, data.reference, data.language, key, languages,
+                                                   g.user, data.team)
     except CareError as error:
         return render_template("console/home.html", query="", hits=[], search_lang="en", user=g.user,
-                               patient_error=error), 422
+                               patient_error=error, teams=teams.choosable(session, g.user)), error.status
     audit.record(session, g.user, "write" if created else "read", "patient", [patient.id], "console")
     session.commit()
     return redirect(url_for("console.patient", patient_id=patient.public_id))
@@ -42,7 +44,7 @@ def find_patient():
 @login_required()
 def patient(patient_id):
     session = get_session()
-    found = patients.get(session, patient_id)
+    found = patients.get(session, patient_id, g.user)
     query = request.args.get("q", "").strip()
     hits = search_content(library(), query, found.language)
     events = timeline.events(session, library(), site_root(), current_app.config["PORTAL_CLINIC_NAME"], found)
@@ -56,7 +58,7 @@ def patient(patient_id):
 @login_required()
 def assign(patient_id):
     session = get_session()
-    found = patients.get(session, patient_id)
+    found = patients.get(session, patient_id, g.user)
     key = request.form.get("idempotency_key") or secrets.token_hex(16)
 
     def create():
@@ -81,7 +83,7 @@ def assign(patient_id):
 def educate(patient_id):
     """Step 1 shows the form for the chosen topics; step 2 (save=1) records it."""
     session = get_session()
-    found = patients.get(session, patient_id)
+    found = patients.get(session, patient_id, g.user)
     topics = request.form.getlist("topics") or request.form.getlist("items")
     if request.form.get("save") != "1":
         audit.record(session, g.user, "read", "education_form", [found.id], "console")
@@ -108,7 +110,7 @@ def educate(patient_id):
 @login_required()
 def amend(record_id):
     session = get_session()
-    row = education.get(session, record_id)
+    row = education.get(session, record_id, g.user)
     found = session.get(patients.Patient, row.patient_id)
     if request.method == "GET":
         audit.record(session, g.user, "read", "education_record", [found.id], "console")

@@ -5,7 +5,7 @@ import datetime as dt
 
 from flask import Response, g, render_template, request
 
-from portal.care import audit, reports
+from portal.care import audit, reports, teams
 from portal.care.errors import CareError
 from portal.console import console, login_required
 from portal.db import get_session
@@ -15,17 +15,20 @@ from portal.db import get_session
 @login_required()
 def ccm_report():
     month = request.args.get("month") or dt.date.today().strftime("%Y-%m")
+    team = request.args.get("team") or None
     session = get_session()
+    choices = teams.choosable(session, g.user)
     try:
-        report = reports.ccm_minutes(session, month)
+        report = reports.ccm_minutes(session, month, g.user, team)
     except CareError as error:
-        return render_template("console/report.html", month=month, report=None, error=error), 422
+        return render_template("console/report.html", month=month, report=None, error=error, team=team,
+                               teams=choices), 422
     audit.record(session, g.user, "read", "ccm_report", [line.pop("_id") for line in report["patients"]], "console")
     session.commit()
     if request.args.get("format") == "csv":
         return Response(reports.as_csv(report), mimetype="text/csv", headers={
             "Content-Disposition": f'attachment; filename="ccm-minutes-{month}.csv"'})
-    return render_template("console/report.html", month=month, report=report, error=None)
+    return render_template("console/report.html", month=month, report=report, error=None, team=team, teams=choices)
 
 
 @console.route("/audit")

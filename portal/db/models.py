@@ -1,4 +1,4 @@
-"""The care manager data: users, tokens, patients, assignments, education records, audit events.
+"""The care manager data: users, tokens, patients, assignments, education records, audit events, teams.
 
 Patients are an opaque reference chosen by the clinic plus a preferred language; nothing else.
 Education records are never changed after they are written: a correction is a new record whose
@@ -32,6 +32,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ApiToken(Base):
@@ -134,3 +135,54 @@ class AuditEvent(Base):
     what: Mapped[str] = mapped_column(String(60))  # e.g. education_record, assignment, ccm_report
     patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"), nullable=True, index=True)
     channel: Mapped[str] = mapped_column(String(10))  # api, console, public
+
+
+class ConsoleSession(Base):
+    """A signed-in console session; the cookie holds a random id of which only the SHA-256 is stored."""
+
+    __tablename__ = "console_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    end_reason: Mapped[str | None] = mapped_column(String(20), nullable=True)  # logout, idle, expired, disabled ...
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class LoginFailure(Base):
+    """A failed console sign-in, counted per account and per address; a row with `locked_until` is a lock."""
+
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    account: Mapped[str] = mapped_column(String(64), index=True)  # SHA-256 of the email typed, never the email
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+
+
+class Team(Base):
+    """A care team: its care managers see and write only its patients (admins see every patient)."""
+
+    __tablename__ = "teams"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class TeamMember(Base):
+    """A user's membership of a team (the pair is the key, so it is unique)."""
+
+    __tablename__ = "team_members"
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+
+
+class PatientTeam(Base):
+    """A patient's place in a team; a patient belongs to one team or more (the pair is unique)."""
+
+    __tablename__ = "patient_teams"
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True, index=True)

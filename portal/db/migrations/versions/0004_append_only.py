@@ -5,13 +5,13 @@ DELETE through triggers on SQLite and PostgreSQL, and TRUNCATE on PostgreSQL, wh
 application or a person at a SQL prompt tries. A correction is a new row (an amendment).
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 Create Date: 2026-12-01 20:10:00
 """
 from alembic import op
 
 revision = '0004'
-down_revision = '0001'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
