@@ -5,6 +5,7 @@ import datetime as dt
 
 from flask import Response, g, render_template, request
 
+from portal.api import whole_number
 from portal.care import audit, reports
 from portal.care.errors import CareError
 from portal.console import console, login_required
@@ -24,13 +25,13 @@ def ccm_report():
     session.commit()
     if request.args.get("format") == "csv":
         return Response(reports.as_csv(report), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="ccm-minutes-{month}.csv"'})
+            "Content-Disposition": f'attachment; filename="{reports.csv_filename(report)}"'})
     return render_template("console/report.html", month=month, report=report, error=None)
 
 
 @console.route("/audit")
 @login_required("admin")
 def audit_log():
-    page = int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1
-    items, total = audit.events(get_session(), max(page, 1), 100)
-    return render_template("console/audit.html", items=items, total=total, page=max(page, 1))
+    page = whole_number(request.args.get("page", "1"), 10**6) or 1
+    items, total = audit.events(get_session(), page, 100)
+    return render_template("console/audit.html", items=items, total=total, page=page)
