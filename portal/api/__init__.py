@@ -131,8 +131,9 @@ def init_api(app: Flask) -> None:
         openapi.register(openapi_part())
         _REGISTERED.append(openapi_part)
     # The limiter checks a view through its wrapper, so the registered view is replaced by it.
-    app.view_functions["api.open_code"] = limiter.limit(public_limit, key_func=get_remote_address, override_defaults=True)(
-        app.view_functions["api.open_code"])
+    # Counted per address always: a token must not buy the public endpoint a count of its own.
+    app.view_functions["api.open_code"] = limiter.limit(public_limit, key_func=get_remote_address,
+                                                        override_defaults=True)(app.view_functions["api.open_code"])
     app.config["MAX_CONTENT_LENGTH"] = app.config["PORTAL_MAX_REQUEST_BYTES"]
 
 
