@@ -167,3 +167,13 @@ def test_retry_after_only_on_429(content_dir, database_url):
     assert "Retry-After" not in responses[0].headers and "X-RateLimit-Limit" in responses[0].headers
     assert int(responses[2].headers["Retry-After"]) >= 0
     app.extensions["portal.db"].dispose()
+
+
+@pytest.mark.parametrize("bad_id", ["%00", "pt_%E2%80%AE1", "x" * 41])
+def test_impossible_ids_in_urls_are_404s_before_any_query(api_app, api, users, bad_id):
+    for path in (f"/api/v1/education-records/{bad_id}", f"/api/v1/patients/{bad_id}"):
+        response = api.get(path, headers=users.nurse)
+        assert response.status_code == 404 and response.content_type == "application/problem+json"
+    client = api_app.test_client()
+    sign_in(client)
+    assert client.get(f"/console/patients/{bad_id}").status_code == 404

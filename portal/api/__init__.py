@@ -55,6 +55,18 @@ def _api_headers(response):
     return response
 
 
+ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+
+def _valid_ids(endpoint, values):
+    """An id in a URL (patient_id, record_id ...) that no id could be is a 404 before any query sees it."""
+    for name, value in (values or {}).items():
+        if name.endswith("_id") and not ID_PATTERN.fullmatch(str(value)):
+            from werkzeug.exceptions import NotFound
+
+            raise NotFound()
+
+
 def json_body() -> dict:
     """The request's JSON object, or a 400/415 problem saying what to send."""
     if not request.is_json:
@@ -124,6 +136,7 @@ def init_api(app: Flask) -> None:
     app.register_blueprint(search_api)
     # App-wide (a blueprint's after_request misses URLs that match no route).
     app.after_request(_api_headers)
+    app.url_value_preprocessor(_valid_ids)  # the API's and the console's URLs
     limiter = init_limits(app)
     limiter.limit(api_limit)(api)
     limiter.limit(api_limit)(search_api)
