@@ -39,7 +39,9 @@ from portal.api.search import search_index  # noqa: E402
 WORKERS = 4
 POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 WRK = ROOT / "bench" / "wrk"
-SETTINGS = {"PORTAL_API_RATE_LIMIT": "100000000 per minute", "PORTAL_PUBLIC_RATE_LIMIT": "100000000 per minute"}
+# As deployed: several workers share their rate-limit counts through Redis (memory counts refuse to start).
+SETTINGS = {"PORTAL_API_RATE_LIMIT": "100000000 per minute", "PORTAL_PUBLIC_RATE_LIMIT": "100000000 per minute",
+            "PORTAL_RATELIMIT_STORAGE": os.environ.get("PORTAL_RATELIMIT_STORAGE", "redis://127.0.0.1:6379")}
 
 
 def free_port() -> int:

@@ -8,6 +8,7 @@ from flask_babel import Babel
 
 from portal.config import load_settings
 from portal.content import Library, load_library
+from portal.json_depth import DepthLimitedJSON
 from portal.i18n import TRANSLATIONS, compile_catalogs
 from portal.search.synonyms import load_synonyms
 
@@ -18,6 +19,7 @@ def create_app(settings: dict | None = None, library: Library | None = None, syn
     # A clinic's own templates, if any, are found before the built-in ones of the same name.
     app = Flask(__name__, static_folder=None, template_folder=str(Path(values["PORTAL_TEMPLATES_DIR"]).resolve())
                 if values["PORTAL_TEMPLATES_DIR"] else None)
+    app.json = DepthLimitedJSON(app)
     app.config.update(values)
     app.config.update({k: v for k, v in (settings or {}).items() if not k.startswith("PORTAL_")})
     if library is None:

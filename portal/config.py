@@ -169,13 +169,15 @@ SETTINGS = [
     Setting("PORTAL_SITE_ORIGIN", "", "Origin of the static site allowed to call the API from a browser (CORS), "
             "like https://clinic.example.org; empty: no other origin.", _origin),
     Setting("PORTAL_RATELIMIT_STORAGE", "memory://", "Where rate-limit counters live: memory:// (one process) "
-            "or redis://host:6379 (shared by every worker).", lambda v: str(v).strip() or "memory://"),
+            "or redis://host:6379 (shared by every worker; gunicorn refuses several workers with memory://).", lambda v: str(v).strip() or "memory://"),
     Setting("PORTAL_PUBLIC_RATE_LIMIT", "30 per minute; 300 per hour", "Requests one address may make to the "
             "public code endpoint.", _rate),
     Setting("PORTAL_API_RATE_LIMIT", "600 per minute", "Requests one token (or address) may make to the rest "
             "of the API and the console.", _rate),
     Setting("PORTAL_PROXY_COUNT", 0, "Proxies in front of the portal (nginx, a load balancer) whose "
-            "X-Forwarded-For/-Proto/-Host to trust, so rate limits count each client; 0: none.", _count),
+            "X-Forwarded-For/-Proto/-Host to trust, so rate limits count each client; 0: none. WARNING: set it "
+            "only to the number of proxies really in front; otherwise clients forge X-Forwarded-For and escape "
+            "the rate limits.", _count),
     Setting("PORTAL_MAX_REQUEST_BYTES", 65536, "Largest request body accepted, in bytes (bigger: 413).", _positive),
     Setting("PORTAL_SESSION_IDLE_MINUTES", 15, "A console session unused for this many minutes ends; the page warns "
             "two minutes before.", _positive),

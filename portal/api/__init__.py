@@ -5,6 +5,8 @@ Route modules register their views on `api` and their part of the OpenAPI docume
 """
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Flask, current_app, request
 
 from portal.api.problems import from_care_error, from_http_exception, problem
@@ -38,8 +40,10 @@ def _size_limit():
         raise RequestEntityTooLarge(f"The body may hold at most {limit} bytes.")
 
 
-@api.after_request
 def _api_headers(response):
+    """API headers on every /api/v1 response, unknown paths and methods (404, 405) included."""
+    if not is_api_request():
+        return response
     for name, value in API_HEADERS.items():
         response.headers.setdefault(name, value)
     origin = request.headers.get("Origin")
@@ -49,6 +53,18 @@ def _api_headers(response):
         if request.method == "OPTIONS":
             response.headers.update(CORS_HEADERS)
     return response
+
+
+ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+
+def _valid_ids(endpoint, values):
+    """An id in a URL (patient_id, record_id ...) that no id could be is a 404 before any query sees it."""
+    for name, value in (values or {}).items():
+        if name.endswith("_id") and not ID_PATTERN.fullmatch(str(value)):
+            from werkzeug.exceptions import NotFound
+
+            raise NotFound()
 
 
 def json_body() -> dict:
@@ -62,15 +78,21 @@ def json_body() -> dict:
     return body
 
 
+def whole_number(text: str, top: int) -> int | None:
+    """`text` as a number from 1 to `top` written in ASCII digits, or None."""
+    if not re.fullmatch(r"[0-9]{1,%d}" % len(str(top)), text) or not 1 <= int(text) <= top:
+        return None
+    return int(text)
+
+
 def page_args() -> tuple[int, int]:
     """?page= and ?per_page= (1-100, default 50), or a problem naming the bad one."""
     values = {}
     for name, default, top in (("page", 1, 10**6), ("per_page", 50, 100)):
-        raw = request.args.get(name, str(default))
-        if not raw.isdigit() or not 1 <= int(raw) <= top:
+        if whole_number(request.args.get(name, str(default)), top) is None:
             raise CareError(400, "Bad request", f"{name}: write a whole number from 1 to {top}",
                             [{"field": name, "detail": f"write a whole number from 1 to {top}"}])
-        values[name] = int(raw)
+        values[name] = int(request.args.get(name, str(default)))
     return values["page"], values["per_page"]
 
 
@@ -105,6 +127,8 @@ _REGISTERED: list = []
 def init_api(app: Flask) -> None:
     """Register the API and its limits; API errors of every kind become problem details."""
     from portal.api import assignments, education, openapi, patients, reports  # noqa: F401  (routes)
+    from flask_limiter.util import get_remote_address
+
     from portal.api.limits import api_limit, init_limits, public_limit
 
     from portal.api.search import search_api
@@ -112,6 +136,9 @@ def init_api(app: Flask) -> None:
 
     app.register_blueprint(api)
     app.register_blueprint(search_api)
+    # App-wide (a blueprint's after_request misses URLs that match no route).
+    app.after_request(_api_headers)
+    app.url_value_preprocessor(_valid_ids)  # the API's and the console's URLs
     limiter = init_limits(app)
     limiter.limit(api_limit)(api)
     limiter.limit(api_limit)(search_api)
@@ -119,8 +146,9 @@ def init_api(app: Flask) -> None:
         openapi.register(openapi_part())
         _REGISTERED.append(openapi_part)
     # The limiter checks a view through its wrapper, so the registered view is replaced by it.
-    app.view_functions["api.open_code"] = limiter.limit(public_limit, override_defaults=True)(
-        app.view_functions["api.open_code"])
+    # Counted per address always: a token must not buy the public endpoint a count of its own.
+    app.view_functions["api.open_code"] = limiter.limit(public_limit, key_func=get_remote_address,
+                                                        override_defaults=True)(app.view_functions["api.open_code"])
     app.config["MAX_CONTENT_LENGTH"] = app.config["PORTAL_MAX_REQUEST_BYTES"]
 
 

@@ -1,12 +1,32 @@
 """Rate limits (Flask-Limiter): memory by default, Redis when PORTAL_RATELIMIT_STORAGE names it.
 
 Each app gets its own limiter, so apps in one process (tests, the build) never share counters.
+Signed-in use is counted per token or console session (a clinic's staff share one address); anything
+else, and the public code endpoint always, per client address.
 """
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+
+from portal.care.users import token_hash, user_for_token
+from portal.db import get_session
+
+
+def client_key() -> str:
+    """Whom a limit counts: a valid bearer token (by its hash), the console's signed-in session, else the address.
+
+    Only a token that belongs to a user counts apart: made-up tokens share their address's count.
+    """
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() == "bearer" and token and user_for_token(get_session(), token) is not None:
+        return "token:" + token_hash(token)
+    sid = session.get("sid") if request.path.startswith("/console") else None
+    if sid:  # the cookie is signed, so a session id cannot be made up: one count per signed-in session
+        return "console-session:" + token_hash(str(sid))
+    return get_remote_address()
 
 
 def api_limit() -> str:
@@ -17,9 +37,18 @@ def public_limit() -> str:
     return current_app.config["PORTAL_PUBLIC_RATE_LIMIT"]
 
 
+def _retry_after_only_on_429(response):
+    """Flask-Limiter adds Retry-After to every limited response; it belongs on a 429 alone."""
+    if response.status_code != 429:
+        response.headers.pop("Retry-After", None)
+    return response
+
+
 def init_limits(app: Flask) -> Limiter:
     """The app's limiter; blueprints and views are limited with limiter.limit(...)(thing)."""
-    limiter = Limiter(get_remote_address, app=app, storage_uri=app.config["PORTAL_RATELIMIT_STORAGE"],
+    # Registered first, so it runs after the limiter's own after_request (Flask runs them in reverse).
+    app.after_request(_retry_after_only_on_429)
+    limiter = Limiter(client_key, app=app, storage_uri=app.config["PORTAL_RATELIMIT_STORAGE"],
                       headers_enabled=True, swallow_errors=False,
                       key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", "care-guide-portal"))
     app.extensions["portal.limiter"] = limiter

@@ -17,7 +17,9 @@ BASE_SCHEMAS = {
         "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
         "detail": {"type": "string"}, "instance": {"type": "string"},
         "errors": {"type": "array", "items": {"type": "object", "required": ["field", "detail"], "properties": {
-            "field": {"type": "string"}, "detail": {"type": "string"}}}}}},
+            "field": {"type": "string"}, "detail": {"type": "string"}}}},
+        "invalid-params": {"type": "array", "description": "Search routes: each wrong parameter", "items": {
+            "type": "object", "properties": {"name": {"type": "string"}, "reason": {"type": "string"}}}}}},
 }
 
 
@@ -37,15 +39,36 @@ def model_schema(model: type[BaseModel], schemas: dict) -> dict:
 def operation(summary: str, tag: str, responses: dict, *, auth: bool = True, parameters: list | None = None,
               body: dict | None = None, operation_id: str) -> dict:
     """An operation with the problem-details default response (and 401 when it needs a token)."""
+    errors = [400, 404, 422, 429] + ([401, 403] if auth else []) + ([409, 413, 415] if body else [])
     op = {"summary": summary, "tags": [tag], "operationId": operation_id, "responses": {
-        **responses, "default": {"description": "An error, as RFC 9457 problem details",
-                                 "content": {"application/problem+json": {"schema": PROBLEM}}}}}
+        **responses, **{str(code): problem_response(code) for code in sorted(errors) if str(code) not in responses},
+        "default": problem_response(None)}}
     if parameters:
         op["parameters"] = parameters
     if body:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
     op["security"] = [{"bearer": []}] if auth else []
     return op
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Malformed request (a query parameter or the JSON itself)", 401: "No valid bearer token",
+    403: "The token's user may not do this", 404: "Nothing with that id (or no such path)",
+    409: "The Idempotency-Key was used with another body", 413: "The body is too large",
+    415: "The body is not JSON", 422: "A field is invalid; `errors` names each one",
+    429: "Too many requests; see Retry-After",
+}
+
+
+def problem_response(status: int | None) -> dict:
+    """A problem-details response: one of ERROR_DESCRIPTIONS, or any other error (status None)."""
+    description = ERROR_DESCRIPTIONS[status] if status else "An error, as RFC 9457 problem details"
+    response = {"description": description, "content": {"application/problem+json": {"schema": PROBLEM}}}
+    if status == 429:
+        response["headers"] = {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}}
+    if status == 401:
+        response["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
+    return response
 
 
 def json_response(description: str, schema: dict, media: str = "application/json") -> dict:

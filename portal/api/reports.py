@@ -23,7 +23,7 @@ def ccm_minutes():
     session.commit()
     if fmt == "csv":
         return Response(reports.as_csv(report), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="ccm-minutes-{report["month"]}.csv"'})
+            "Content-Disposition": f'attachment; filename="{reports.csv_filename(report)}"'})
     return report
 
 
@@ -58,7 +58,7 @@ def _openapi() -> dict:
                        "properties": {"at": {"type": "string"}, "user": {"type": ["string", "null"]},
                                       "action": {"enum": ["read", "write"]}, "what": {"type": "string"},
                                       "patient_id": {"type": ["string", "null"]}, "channel": {"type": "string"}}}}
-    month = [{"name": "month", "in": "query", "required": True, "schema": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
+    month = [{"name": "month", "in": "query", "required": True, "schema": {"type": "string", "pattern": reports.MONTH_PATTERN},
               "example": "2026-11"},
              {"name": "format", "in": "query", "schema": {"enum": ["json", "csv"], "default": "json"}},
              {"name": "team", "in": "query", "description": "Only this team's patients (a slug of one of your teams)",

@@ -1,29 +1,45 @@
 """Request bodies of the API as pydantic models (their JSON schemas go into the OpenAPI document)."""
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+import unicodedata
 
-from portal.care.education import no_nul, validation_problem
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from portal.care.education import validation_problem
+from portal.care.text import plain_text, visible
 
 LANGUAGE = Field(pattern=r"^[a-z]{2,3}(_[A-Z][a-z]{3})?$", examples=["es"])
 
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    _no_nul = model_validator(mode="before")(no_nul)
+    _plain_text = model_validator(mode="before")(plain_text)
 
 
-class PatientInput(Body):
-    """Find a patient by the clinic's reference, or add them with their language."""
-
-    reference: str = Field(min_length=1, max_length=200, examples=["MRN-004512"])
-    language: str = LANGUAGE
-    team: str | None = Field(default=None, max_length=60, examples=["default"], description=(
-        "The slug of the team a new patient joins; needed when you may add patients to several teams"))
+REFERENCE = Field(min_length=1, max_length=200, pattern=r"\S", examples=["MRN-004512"],
+                  description="The clinic's reference (NFC); it must hold a visible character.")
 
 
 class PatientLookup(Body):
-    reference: str = Field(min_length=1, max_length=200, examples=["MRN-004512"])
+    """Find a patient by the clinic's reference."""
+
+    reference: str = REFERENCE
+
+    @field_validator("reference")
+    @classmethod
+    def _visible(cls, value: str) -> str:
+        """The same reference typed on any keyboard is the same patient: NFC, and never only invisible."""
+        if not visible(value):
+            raise ValueError("write the patient's reference; it holds no visible character")
+        return unicodedata.normalize("NFC", value)
+
+
+class PatientInput(PatientLookup):
+    """Find a patient by the clinic's reference, or add them with their language."""
+
+    language: str = LANGUAGE
+    team: str | None = Field(default=None, max_length=60, examples=["default"], description=(
+        "The slug of the team a new patient joins; needed when you may add patients to several teams"))
 
 
 class PatientUpdate(Body):

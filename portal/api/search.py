@@ -16,7 +16,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from portal.api import _api_headers
+from portal.api import whole_number
 from portal.api.auth import require_token
 from portal.api.problems import from_care_error, from_http_exception, problem
 from portal.care.errors import CareError
@@ -24,7 +24,6 @@ from portal.search import KINDS, CodeError, SearchHit, SearchIndex, open_index, 
 from portal.search.codes import code_system, looks_like_code
 
 search_api = Blueprint("search_api", __name__, url_prefix="/api/v1")
-search_api.after_request(_api_headers)  # the API's security headers and CORS
 MAX_QUERY = 200
 MAX_LIMIT = 50
 _LOCK = threading.Lock()
@@ -115,7 +114,7 @@ def search():
     if kind and kind not in KINDS:
         raise Problem(400, f"'{kind}' is not a page type; use one of: {', '.join(KINDS)}", "type")
     raw_limit = argument("limit", default="10")
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
+    if whole_number(raw_limit, MAX_LIMIT) is None:
         raise Problem(400, f"'{raw_limit}' is not a number of results; send 1 to {MAX_LIMIT}", "limit")
     results = search_index(current_app).search(query, lang, kind or None, int(raw_limit))
     return {"query": query, "lang": lang, "type": kind or None, "suggestion": results.suggestion,

@@ -1,6 +1,8 @@
 """OpenAPI 3.1 path objects of the search routes (portal/api/search.py), to merge into the API's document."""
 from __future__ import annotations
 
+from portal.api.openapi import problem_response
+
 _PROBLEM = {"description": "A parameter is missing or wrong (RFC 9457 problem details; `invalid-params` names it).",
             "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 _LANG = {"name": "lang", "in": "query", "schema": {"type": "string", "default": "en", "examples": ["es", "es-MX"]},
@@ -8,11 +10,6 @@ _LANG = {"name": "lang", "in": "query", "schema": {"type": "string", "default": 
 _HITS = {"type": "array", "items": {"$ref": "#/components/schemas/SearchHit"}}
 
 SCHEMAS = {
-    "Problem": {"type": "object", "required": ["type", "title", "status", "detail"], "properties": {
-        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "invalid-params": {"type": "array", "items": {"type": "object", "properties": {
-            "name": {"type": "string"}, "reason": {"type": "string"}}}}}},
     "SearchHit": {"type": "object", "required": ["type", "slug", "title", "summary", "url", "lang", "content_lang"],
                   "properties": {
         "type": {"enum": ["condition", "medication", "topic", "resource"]}, "slug": {"type": "string"},
@@ -95,11 +92,9 @@ def openapi_part() -> dict:
         operation["security"] = [] if public else [{"bearer": []}]
         operation["tags"] = ["Search"]
         responses = dict(operation["responses"])
-        if not public:
-            responses["401"] = {"description": "No valid token (problem details)", "content": {
-                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-        responses.setdefault("default", {"description": "An error, as RFC 9457 problem details", "content": {
-            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}})
+        for code in [400, 404, 422, 429] + ([] if public else [401, 403]):
+            responses.setdefault(str(code), problem_response(code))
+        responses["default"] = problem_response(None)
         operation["responses"] = responses
         paths[path.removeprefix("/api/v1")] = {"get": operation}
     return {"paths": paths, "schemas": SCHEMAS}

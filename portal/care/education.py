@@ -17,6 +17,7 @@ from portal.care import teams
 from portal.care.errors import CareError, not_found
 from portal.care.items import TEACHABLE, resolve_all
 from portal.care.patients import public_id
+from portal.care.text import plain_text
 from portal.content import Library
 from portal.db.models import EducationRecord, Patient, User
 
@@ -27,18 +28,7 @@ METHODS = ("verbal", "handout", "demonstration", "video", "teach_back")
 EVALUATIONS = ("verbalizes_understanding", "demonstrates_understanding", "needs_reinforcement",
                "no_evidence_of_learning", "refused_teaching")
 MINUTES_BY = ("clinical_staff", "billing_practitioner")
-
-
-def no_nul(data):
-    """Refuse text holding a NUL character (PostgreSQL cannot store it), naming where it is."""
-    def walk(value, path):
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError(f"{path or 'body'}: remove the NUL (\\x00) character")
-        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-        for key, item in items:
-            walk(item, f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}".lstrip("."))
-    walk(data, "")
-    return data
+YEARS_BACK = 10  # records older than this are refused (a mistyped year)
 
 
 class Evaluation(BaseModel):
@@ -51,21 +41,22 @@ class EducationInput(BaseModel):
     """What a care manager records after teaching."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    taught_on: dt.date = Field(examples=["2026-11-20"])
+    taught_on: dt.date = Field(examples=["2026-11-20"], description=f"Within the last {YEARS_BACK} years, "
+                               "and not after tomorrow.")
     topics: list[str] = Field(min_length=1, max_length=20, examples=[["condition:asthma"]])
     learner: Literal[LEARNERS]
     readiness: Literal[READINESS]
     barriers: list[Literal[BARRIERS]] = Field(min_length=1, max_length=6)
     methods: list[Literal[METHODS]] = Field(min_length=1, max_length=5)
     evaluations: list[Evaluation] = Field(min_length=1, max_length=20)
-    interpreter_used: bool = False
+    interpreter_used: bool = Field(default=False, strict=True)
     interpreter_language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})?$",
                                              examples=["es"])
-    minutes: int = Field(ge=1, le=240)
+    minutes: int = Field(ge=1, le=240, strict=True)
     minutes_by: Literal[MINUTES_BY]
     note: str = Field(default="", max_length=2000)
 
-    _no_nul = model_validator(mode="before")(no_nul)
+    _plain_text = model_validator(mode="before")(plain_text)
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -82,6 +73,9 @@ class EducationInput(BaseModel):
             raise ValueError("evaluations: give exactly one evaluation for each topic")
         if self.taught_on > dt.date.today() + dt.timedelta(days=1):
             raise ValueError("taught_on: the date is in the future; write the day the teaching happened")
+        if self.taught_on < dt.date.today() - dt.timedelta(days=YEARS_BACK * 366):
+            raise ValueError(f"taught_on: the date is more than {YEARS_BACK} years ago; write the day the "
+                             "teaching happened")
         return self
 
 

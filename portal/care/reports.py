@@ -18,12 +18,23 @@ from portal.db.models import EducationRecord, Patient, PatientTeam, User
 CSV_COLUMNS = ["patient_id", "reference", "clinical_staff_minutes", "practitioner_minutes", "records", "codes"]
 
 
+# Months from 1900-01 to 2999-12, in ASCII digits (the month after the last still exists).
+MONTH_PATTERN = r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
+
+
 def parse_month(text: str | None) -> tuple[dt.date, dt.date]:
     """'2026-11' as its first day and the first day of the next month."""
-    if not text or not re.fullmatch(r"\d{4}-\d{2}", text) or not 1 <= int(text[5:]) <= 12 or int(text[:4]) < 1900:
-        raise invalid("month", f"'{text or ''}' is not a month; write it as YYYY-MM, like 2026-11")
+    if not text or not re.fullmatch(MONTH_PATTERN, text):
+        raise invalid("month", f"'{(text or '')[:20]}' is not a month; write it as YYYY-MM from 1900-01 to "
+                      "2999-12, like 2026-11")
     first = dt.date(int(text[:4]), int(text[5:]), 1)
     return first, (first + dt.timedelta(days=32)).replace(day=1)
+
+
+def csv_filename(report: dict) -> str:
+    """The CSV's file name, built from the parsed month only (ASCII, safe in a header)."""
+    first, _after = parse_month(report["month"])
+    return f"ccm-minutes-{first:%Y-%m}.csv"
 
 
 def ccm_minutes(session: Session, month: str, user: User, team: str | None = None) -> dict:

@@ -1,6 +1,8 @@
 """The console's choice lists in the user's language, and form data turned into service input."""
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _  # lazy: the labels are read in each request's language
 
 LEARNERS = {"patient": _("Patient"), "caregiver": _("Caregiver"), "family": _("Family")}
@@ -26,10 +28,16 @@ def education_body(form) -> dict:
             "evaluations": [{"topic": t, "evaluation": form.get(f"evaluation-{t}", "")} for t in topics],
             "interpreter_used": form.get("interpreter_used") == "yes",
             "interpreter_language": form.get("interpreter_language") or None,
-            "minutes": form.get("minutes", ""), "minutes_by": form.get("minutes_by", ""),
+            "minutes": _whole_number(form.get("minutes", "")), "minutes_by": form.get("minutes_by", ""),
             "note": form.get("note", "")}
     if not body["interpreter_used"]:
         body["interpreter_language"] = None
     if form.get("reason") is not None:
         body["reason"] = form.get("reason", "")
     return body
+
+
+def _whole_number(text: str):
+    """A form's number as an int for the API's strict model; anything else stays text, which it refuses."""
+    text = text.strip()
+    return int(text) if re.fullmatch(r"[0-9]{1,6}", text) else text

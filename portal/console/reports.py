@@ -5,6 +5,7 @@ import datetime as dt
 
 from flask import Response, g, render_template, request
 
+from portal.api import whole_number
 from portal.care import audit, reports, teams
 from portal.care.errors import CareError
 from portal.console import console, login_required
@@ -27,16 +28,16 @@ def ccm_report():
     session.commit()
     if request.args.get("format") == "csv":
         return Response(reports.as_csv(report), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="ccm-minutes-{month}.csv"'})
+            "Content-Disposition": f'attachment; filename="{reports.csv_filename(report)}"'})
     return render_template("console/report.html", month=month, report=report, error=None, team=team, teams=choices)
 
 
 @console.route("/audit")
 @login_required("admin")
 def audit_log():
-    page = int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1
+    page = whole_number(request.args.get("page", "1"), 10**6) or 1
     session = get_session()
-    items, total = audit.events(session, max(page, 1), 100)
+    items, total = audit.events(session, page, 100)
     audit.record(session, g.user, "read", "audit_log", [], "console")
     session.commit()
-    return render_template("console/audit.html", items=items, total=total, page=max(page, 1))
+    return render_template("console/audit.html", items=items, total=total, page=page)
