@@ -56,7 +56,8 @@ class AssignmentInput(Body):
 class CodeInput(Body):
     """A reading code as the patient typed it; dashes, spaces and case do not matter."""
 
-    code: str = Field(min_length=1, max_length=20, examples=["K7M-2QX"])
+    code: str = Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9 ._-]+$", examples=["K7M-2QX"],
+                      description="Letters and digits; spaces, dots, dashes and underscores are ignored")
 
 
 def parse(model: type[BaseModel], body: dict):
