@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import markdown
 import nh3
 
+from portal.content.numbers import mark_numbers
 from portal.content.sections import section_id
 
 LINK_KINDS = ("condition", "medication", "topic", "resource")
@@ -24,7 +25,7 @@ _UNSAFE = [
      "a dose amount is written", "keep dosing general: 'Take it as your doctor told you.'"),
 ]
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "h2", "h3", "h4", "table", "thead", "tbody", "tr",
-                "th", "td", "br", "hr", "blockquote", "code", "abbr", "dfn", "span", "sup", "sub"}
+                "th", "td", "br", "hr", "blockquote", "code", "abbr", "dfn", "span", "sup", "sub", "bdi"}
 URL_SCHEMES = {"http", "https", "mailto", "tel", *LINK_KINDS}
 
 
@@ -71,11 +72,13 @@ _md = markdown.Markdown(extensions=["tables", "sane_lists"])
 
 
 def render_markdown(text: str) -> str:
-    """Markdown to sanitized HTML: no content file can inject script."""
+    """Markdown to sanitized HTML: no content file can inject script.
+
+    Phone numbers become tap-to-call links and numbers are isolated left-to-right (numbers.py)."""
     _md.reset()
-    html = _md.convert(text)
+    html = mark_numbers(_md.convert(text))
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}, "abbr": {"title"},
-                                                          "th": {"scope"}, "td": {"colspan"}},
+                                                          "th": {"scope"}, "td": {"colspan"}, "bdi": {"dir"}},
                      url_schemes=URL_SCHEMES, link_rel=None)
 
 
