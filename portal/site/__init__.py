@@ -6,11 +6,12 @@ import re
 from babel import Locale
 from flask import Blueprint, abort, current_app, render_template, url_for
 from flask_babel import format_date, refresh
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.routing import BaseConverter
 
 from portal.content import Library
 from portal.content.library import SOURCE_LANGUAGE
+from portal.content.numbers import mark_numbers
 from portal.content.pages import PAGE_KINDS
 from portal.search.synonyms import page_terms, resource_terms, search_terms
 
@@ -205,6 +206,25 @@ def public_urls(external: bool = False) -> list[str]:
         urls += [url_for("site.category", lang=lang, category=c.id, _external=external) for c in lib.categories_in_use()]
     return urls
 
+
+
+@site.app_template_filter("ltr")
+def ltr(text) -> Markup:
+    """Text that reads left to right whatever surrounds it (a phone number, address, code, URL):
+    isolated, so an Arabic page cannot reorder its parts."""
+    return Markup('<bdi dir="ltr">%s</bdi>') % text
+
+
+@site.app_template_filter("isolate")
+def isolate(text) -> Markup:
+    """Localized text with numbers in it (hours, dates): isolated, its direction from its own letters."""
+    return Markup("<bdi>%s</bdi>") % text
+
+
+@site.app_template_filter("numbers")
+def numbers(text) -> Markup:
+    """Interface or summary text with its phone numbers and 911/988/711/211 linked and numbers isolated."""
+    return Markup(mark_numbers(str(escape(text))))
 
 
 @site.app_template_filter("tel_href")
