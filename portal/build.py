@@ -84,6 +84,7 @@ def require_review(library: Library, settings: dict) -> None:
 def make_site(library: Library, settings: dict) -> Flask:
     """Step 2: the Flask app whose views render the pages, configured for Frozen-Flask."""
     app = create_app(settings, library=library)
+    app.config["SITE_IS_STATIC"] = True  # no API behind it unless PORTAL_API_URL names one
     base = app.config["PORTAL_BASE_URL"]
     app.config.update(FREEZER_BASE_URL=base if base.startswith("http") else "http://localhost" + base,
                       FREEZER_REMOVE_EXTRA_FILES=False, FREEZER_IGNORE_404_NOT_FOUND=False,
@@ -107,7 +108,7 @@ def plan(app: Flask) -> list[PlannedPage]:
     pages = []
     for lang in app.config["PORTAL_LANGUAGES"]:
         for endpoint in ("home", "conditions", "medications", "topics", "resources", "search", "about", "reading_list",
-                         "enter_code"):
+                         "enter_code", "not_found_in"):
             pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, shared))
         for kind in PAGE_KINDS:
             for slug in library.pages_of(kind):

@@ -155,9 +155,11 @@ SETTINGS = [
             "clinician's review (see 'portal report review'). 0: such pages are published with a 'Not yet reviewed "
             "by our clinicians' note.", _flag),
     Setting("PORTAL_BASE_URL", "/", "Where the site is published: a path (/clinic-portal/) or a full URL "
-            "(https://example.org/clinic-portal/). A full URL makes sitemap.xml absolute.", _base_url),
+            "(https://example.org/clinic-portal/). A full URL makes hreflang links, sitemap.xml, robots.txt and "
+            "printed addresses absolute.", _base_url),
     Setting("PORTAL_API_URL", "", "Address of the API that the static site's 'enter your code' page calls "
-            "(https://api.example.org); empty: the site's own origin.", _api_url),
+            "(https://api.example.org); empty: a built site offers no code entry and text messages carry the link "
+            "('portal serve' answers codes on its own origin).", _api_url),
     Setting("DATABASE_URL", "", "Database of the care manager API: postgresql+psycopg://user@host:5432/name; "
             "empty: SQLite file portal.db in the instance folder.", _database_url),
     Setting("PORTAL_SECRET_KEY", "", "Key that signs console sessions and form tokens; empty: a random key kept "

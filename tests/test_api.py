@@ -69,12 +69,24 @@ def test_assignment_gives_code_link_message_and_qr(api, users):
     assert qr.status_code == 200 and qr.mimetype == "image/svg+xml" and b"<svg" in qr.data
 
 
-def test_long_assignment_message_falls_back_to_the_code(api, users):
+LONG_READING = ["condition:high-blood-pressure", "condition:heart-failure", "medication:lisinopril",
+                "resource:crisis-line", "resource:example-pantry"]
+
+
+def test_long_assignment_message_falls_back_to_the_code_when_an_api_checks_codes(api, users):
+    api.application.config["PORTAL_API_URL"] = "https://api.clinic.example"
     patient = new_patient(api, users.nurse, language="en")
-    items = ["condition:high-blood-pressure", "condition:heart-failure", "medication:lisinopril",
-             "resource:crisis-line", "resource:example-pantry"]
-    body = api.post(f"/api/v1/patients/{patient}/assignments", json={"items": items}, headers=users.nurse).json
+    body = api.post(f"/api/v1/patients/{patient}/assignments", json={"items": LONG_READING}, headers=users.nurse).json
     assert body["message"] == f"Riverside Clinic: go to http://localhost/en/code/ and enter code {body['code']}"
+
+
+def test_without_an_api_the_message_is_always_the_link(api, users):
+    """PORTAL_API_URL empty: the built site has no code entry, so a long link (two SMS segments) beats a code."""
+    assert api.application.config["PORTAL_API_URL"] == ""
+    patient = new_patient(api, users.nurse, language="en")
+    body = api.post(f"/api/v1/patients/{patient}/assignments", json={"items": LONG_READING}, headers=users.nurse).json
+    assert body["message"] == f"Riverside Clinic: your health reading is at {body['link']}"
+    assert 160 < len(body["message"]) <= 306 and body["code"] not in body["message"]
 
 
 def test_unknown_page_is_refused_with_the_field(api, users):

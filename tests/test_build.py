@@ -144,11 +144,11 @@ def test_build_reports_progress_and_what_it_rendered(content_dir, runner, tmp_pa
     assert first.exit_code == 0, first.output
     lines = first.output.splitlines()
     assert "  reading 7 new or changed of 7 content files" in lines
-    assert "  rendering 89 of 89 pages on 1 core(s)" in lines
+    assert "  rendering 94 of 94 pages on 1 core(s)" in lines
     assert "  indexed 30 pages for search" in lines
-    assert lines[-1].startswith(f"Built 89 pages into {output} in ") and lines[-1].endswith("(89 rendered, 0 unchanged).")
+    assert lines[-1].startswith(f"Built 94 pages into {output} in ") and lines[-1].endswith("(94 rendered, 0 unchanged).")
     again = runner.invoke(main, arguments, env={"PORTAL_CACHE_DIR": str(tmp_path / "cache")})
-    assert again.output.splitlines()[-1].endswith("(0 rendered, 89 unchanged).")
+    assert again.output.splitlines()[-1].endswith("(0 rendered, 94 unchanged).")
     assert "indexing the pages for search (Pagefind)" not in again.output  # no page changed: index kept
 
 
@@ -161,3 +161,30 @@ def test_full_base_url_build_has_absolute_sitemap_and_prefixed_links(content_dir
     assert "<loc>https://clinic.example/portal/en/conditions/heart-failure/</loc>" in sitemap
     assert "Sitemap: https://clinic.example/portal/sitemap.xml" in (output / "robots.txt").read_text()
     assert 'href="/portal/static/site.css"' in (output / "en" / "index.html").read_text()
+
+
+def test_build_with_a_full_base_url_names_the_site_everywhere(content_dir, runner, tmp_path):
+    """hreflang (with x-default), sitemap, robots.txt, printed address and 404 pages all carry the host."""
+    output = tmp_path / "sub"
+    result = runner.invoke(main, ["build", "--content", str(content_dir), "--output", str(output),
+                                  "--base-url", "https://clinic.example.org/sub/"])
+    assert result.exit_code == 0, result.output
+    guide = (output / "es" / "conditions" / "heart-failure" / "index.html").read_text()
+    assert '<link rel="alternate" hreflang="ar" href="https://clinic.example.org/sub/ar/conditions/heart-failure/">' in guide
+    assert '<link rel="alternate" hreflang="x-default" href="https://clinic.example.org/sub/">' in guide
+    assert '<bdi dir="ltr">https://clinic.example.org/sub/es/conditions/heart-failure/</bdi>' in guide  # print footer
+    assert "<loc>https://clinic.example.org/sub/en/conditions/heart-failure/</loc>" in (output / "sitemap.xml").read_text()
+    assert "Sitemap: https://clinic.example.org/sub/sitemap.xml" in (output / "robots.txt").read_text()
+    for lang in ("en", "es", "zh", "vi", "ar"):  # a missing page in each language, with full links home
+        assert f'href="https://clinic.example.org/sub/{lang}/"' in (output / lang / "404.html").read_text()
+    assert 'lang="ar" dir="rtl"' in (output / "404.html").read_text()
+    assert 'href="/sub/static/favicon.svg"' in guide and (output / "static" / "favicon.svg").is_file()
+    code = (output / "en" / "code" / "index.html").read_text()  # built without PORTAL_API_URL: no code entry
+    assert 'id="code-form"' not in code and "code.js" not in code
+
+
+def test_path_only_base_url_keeps_relative_alternates(starter_site):
+    guide = (starter_site / "en" / "conditions" / "asthma" / "index.html").read_text()
+    assert '<link rel="alternate" hreflang="es" href="/sub/es/conditions/asthma/">' in guide
+    assert '<link rel="alternate" hreflang="x-default" href="/sub/">' in guide
+    assert (starter_site / "ar" / "404.html").is_file()

@@ -77,8 +77,12 @@ def test_directory_index_lists_every_service_with_filter_data(client):
     labels = {label["for"] for label in form.find_all("label")}
     assert labels == {"f-category", "f-language", "f-place", "f-cost", "f-open"}
     assert [a["href"] for a in soup.select("nav.toc a")] == ["/en/categories/food/", "/en/categories/mental-health/"]
-    # Listings come first in the page, so phones show them before the filters.
-    assert str(soup).index('id="listings"') < str(soup).index('id="filters"')
+    # The filters come first in the page, so a phone shows them before the list, with the count after them;
+    # without JavaScript (filters hidden) the count is of every listing.
+    page = str(soup)
+    assert page.index('id="filters"') < page.index('id="result-count"') < page.index('id="listings"')
+    count = soup.find(id="result-count")
+    assert count.get_text() == "Showing 2 of 2 services." and count["aria-live"] == "polite"
 
 
 def test_category_page_is_a_printable_list(client):

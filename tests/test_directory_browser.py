@@ -105,13 +105,13 @@ def test_filters_are_keyboard_operable(browser, site_server):
     page.close()
 
 
-def test_on_a_phone_listings_come_before_the_filters(browser, site_server):
+def test_filters_come_before_the_listings_and_sit_beside_them_on_wide_screens(browser, site_server):
     page = _open(browser, site_server, viewport={"width": 375, "height": 800})
     listings, filters = page.locator("#listings").bounding_box(), page.locator("#filters").bounding_box()
-    assert listings["y"] < filters["y"]
+    assert filters["y"] < listings["y"]
     wide = _open(browser, site_server, viewport={"width": 1280, "height": 900})
     listings, filters = wide.locator("#listings").bounding_box(), wide.locator("#filters").bounding_box()
-    assert filters["x"] > listings["x"] and filters["y"] < listings["y"] + listings["height"]
+    assert filters["x"] < listings["x"] and filters["y"] < listings["y"] + listings["height"]
     page.close()
     wide.close()
 

@@ -148,3 +148,108 @@ def test_clinic_templates_replace_built_in_ones(content_dir, tmp_path):
     soup = soup_of(app.test_client(), "/en/about/")
     assert soup.h1.get_text() == "About Riverside Clinic"
     assert soup.find("a", class_="skip-link")  # the built-in base template still wraps it
+
+
+# --- issue 13: faults a reader meets ------------------------------------------------------------------
+
+def test_body_phone_numbers_are_tap_to_call_and_isolated_left_to_right():
+    html = render_markdown("Call Poison Control at 1-800-222-1222 or 911. Text 988. Keep it under 120/80 mm Hg "
+                           "and 38.3°C. [Call us](tel:+19515550100) at 10 `code 211`.")
+    soup = BeautifulSoup(html, "html.parser")
+    links = {a.get_text(): a["href"] for a in soup.find_all("a")}
+    assert links == {"1-800-222-1222": "tel:+18002221222", "911": "tel:911", "988": "tel:988",
+                     "Call us": "tel:+19515550100"}
+    isolated = [(b.get_text(), b["dir"]) for b in soup.find_all("bdi")]
+    assert isolated == [("1-800-222-1222", "ltr"), ("120/80 mm Hg", "ltr"), ("38.3°C", "ltr")]
+    assert soup.code.get_text() == "code 211"  # nothing is linked inside code or inside a link
+
+
+def test_a_short_code_inside_a_longer_number_is_not_a_phone():
+    soup = BeautifulSoup(render_markdown("Item 9110 and 2,911 and 911-0000 are not 911."), "html.parser")
+    assert [a.get_text() for a in soup.find_all("a")] == ["911"]
+
+
+def test_structured_numbers_and_codes_are_isolated_on_arabic_pages(client):
+    guide = soup_of(client, "/ar/conditions/high-blood-pressure/")
+    assert guide.find("p", class_="clinic-phone").a.bdi.get_text() == "(951) 555-0100"
+    assert [b.get_text() for b in guide.find("p", class_="codes").find_all("bdi", dir="ltr")] == ["I10"]
+    assert guide.find(class_="emergency-note").find("a", href="tel:911").get_text() == "911"
+    pantry = soup_of(client, "/ar/resources/example-pantry/")
+    assert pantry.find("a", href="tel:+19515550142").bdi["dir"] == "ltr"
+    lines = [b.get_text() for b in pantry.address.find_all("bdi", dir="ltr")]
+    assert lines[-1] == "Riverside, CA 92501" and len(lines) == 2
+    category = soup_of(client, "/ar/categories/food/")
+    assert category.address.bdi["dir"] == "ltr" and category.find("p", class_="phone").a.bdi
+
+
+def test_english_listing_text_on_other_languages_is_marked_english(client):
+    for lang in ("zh", "vi", "ar"):
+        soup = soup_of(client, f"/{lang}/resources/")
+        card = soup.select_one("#listings > li.resource-card")
+        name, description = card.h3.a.span, card.find("p").span
+        assert (name["lang"], name["dir"]) == ("en", "ltr") and name.get_text() == "988 Suicide & Crisis Lifeline"
+        assert description["lang"] == "en" and description["dir"] == "ltr"
+        page = soup_of(client, f"/{lang}/resources/example-pantry/")
+        assert page.h1.span["lang"] == "en" and page.find("p", class_="lead").span["lang"] == "en"
+    english = soup_of(client, "/en/resources/")
+    assert not english.select("#listings span[lang]")
+
+
+@pytest.mark.parametrize("url", ["/en/conditions/high-blood-pressure/", "/es/medications/lisinopril/",
+                                 "/en/topics/preventing-falls/"])
+def test_every_guide_jumps_to_when_to_get_help_from_its_top(client, url):
+    soup = soup_of(client, url)
+    jump = soup.select_one(".guide-header .jump-help a")
+    target = soup.find(id=jump["href"].lstrip("#"))
+    assert target.name == "h2" and target.get_text() == jump.get_text()
+    assert target.find_parent("section")["class"] == ["get-help"]
+
+
+def test_every_page_names_the_favicon_from_the_site(client):
+    soup = soup_of(client, "/en/")
+    assert soup.find("link", rel="icon")["href"] == "/static/favicon.svg"
+    with client.get("/static/favicon.svg") as response:
+        assert response.status_code == 200 and b"<svg" in response.data
+        assert b"http" not in response.data.replace(b'xmlns="http://www.w3.org/2000/svg"', b"")  # loads nothing
+
+
+def test_missing_pages_in_every_language(client):
+    spanish = soup_of(client, "/es/404.html")
+    assert spanish.html["lang"] == "es" and spanish.h1.get_text() not in ("", "Page not found")
+    assert soup_of(client, "/es/conditions/nope/", status=404).h1.get_text() == spanish.h1.get_text()
+    arabic = soup_of(client, "/ar/nope/", status=404)
+    assert arabic.html["dir"] == "rtl" and arabic.find("a", href="/ar/conditions/")
+    root = soup_of(client, "/404.html")
+    others = {s["lang"]: s for s in root.find_all("section", class_="not-found-other")}
+    assert set(others) == {"es", "zh", "vi", "ar"} and others["ar"]["dir"] == "rtl"
+    assert others["es"].h2.get_text() == spanish.h1.get_text() and others["es"].find("a", href="/es/")
+
+
+def _code_page(content_dir, **settings):
+    from portal import create_app
+
+    app = create_app({"PORTAL_CONTENT_DIR": str(content_dir), **settings})
+    app.config["SITE_IS_STATIC"] = settings.pop("static", False)
+    return soup_of(app.test_client(), "/en/code/")
+
+
+def test_code_page_without_an_api_says_codes_are_not_used(content_dir):
+    built = _code_page(content_dir, static=True)  # a static build with PORTAL_API_URL empty
+    assert not built.find("form", id="code-form") and not built.find("script", src="/static/code.js")
+    assert "does not use reading codes" in built.find("p", class_="lead").get_text()
+    assert not built.select('.site-header nav:not(.languages) a[href$="/code/"]')  # no link offers code entry
+    with_api = _code_page(content_dir, static=True, PORTAL_API_URL="https://api.clinic.example")
+    assert with_api.find("form", id="code-form")["data-api"] == "https://api.clinic.example"
+    live = _code_page(content_dir)  # 'portal serve': the API is the site's own origin
+    assert live.find("form", id="code-form") and live.find("script", src="/static/code.js")
+
+
+def test_full_base_url_makes_alternates_and_printed_address_absolute(content_dir):
+    from portal import create_app
+
+    app = create_app({"PORTAL_CONTENT_DIR": str(content_dir), "PORTAL_BASE_URL": "https://clinic.example.org/sub/"})
+    soup = soup_of(app.test_client(), "/es/conditions/heart-failure/")
+    alternates = {link["hreflang"]: link["href"] for link in soup.find_all("link", rel="alternate")}
+    assert alternates["en"] == "https://clinic.example.org/en/conditions/heart-failure/"
+    assert alternates["x-default"] == "https://clinic.example.org/"
+    assert "https://clinic.example.org/es/conditions/heart-failure/" in soup.find(class_="print-info").get_text()

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import segno
+from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -70,13 +71,22 @@ def code_page(site_root: str, language: str) -> str:
     return f"{site_root}{language}/code/"
 
 
+def codes_work() -> bool:
+    """Whether a patient's code can be checked: only when PORTAL_API_URL names the API that the
+    published site's code page asks. A site built without it has no code page to enter one in."""
+    return bool(current_app.config["PORTAL_API_URL"])
+
+
 def sms_message(clinic: str, site_root: str, assignment: Assignment, named: bool = False) -> str:
     """A text message in the patient's language that names no topic: the opaque link if it fits in
-    one SMS, else the code. `named` (an explicit choice) uses the link that names the pages."""
+    one SMS, else the code. `named` (an explicit choice) uses the link that names the pages.
+
+    Without an API (codes_work() is false) the message is always the link: a long link costs a second
+    SMS segment (or more), a code the site cannot check costs the patient their reading."""
     link = (static_link if named else opaque_link)(site_root, assignment.language, assignment.items)
     with force_locale(assignment.language):
         message = gettext("%(clinic)s: your health reading is at %(link)s", clinic=clinic, link=link)
-        if len(message) > SMS_LENGTH:
+        if len(message) > SMS_LENGTH and codes_work():
             message = gettext("%(clinic)s: go to %(link)s and enter code %(code)s", clinic=clinic,
                               link=code_page(site_root, assignment.language), code=assignment.code)
     return message

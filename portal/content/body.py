@@ -10,6 +10,7 @@ import nh3
 
 from portal.content.links import LINK_KINDS, WEB_SCHEMES
 from portal.content.markup import html_problems, unclosed_blocks
+from portal.content.numbers import mark_numbers
 from portal.content.sections import section_id
 
 # Dosing stays general: a written dose can be wrong for the reader. Lab values (70 mg/dL) are fine.
@@ -21,7 +22,7 @@ _SODIUM = re.compile(r"sodium|salt|sodio|\bsal\b|钠|盐|natri|muối|صوديو
                      re.I)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|[。！？؟]")
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "h2", "h3", "h4", "table", "thead", "tbody", "tr",
-                "th", "td", "br", "hr", "blockquote", "code", "abbr", "dfn", "span", "sup", "sub"}
+                "th", "td", "br", "hr", "blockquote", "code", "abbr", "dfn", "span", "sup", "sub", "bdi"}
 URL_SCHEMES = {*WEB_SCHEMES, *LINK_KINDS}
 
 
@@ -75,10 +76,12 @@ def markdown_html(text: str) -> str:
 
 
 def render_markdown(text: str) -> str:
-    """Markdown to sanitized HTML: no content file can inject script."""
-    html = markdown_html(text)
+    """Markdown to sanitized HTML: no content file can inject script.
+
+    Phone numbers become tap-to-call links and numbers are isolated left-to-right (numbers.py)."""
+    html = mark_numbers(markdown_html(text))
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}, "abbr": {"title"},
-                                                          "th": {"scope"}, "td": {"colspan"}},
+                                                          "th": {"scope"}, "td": {"colspan"}, "bdi": {"dir"}},
                      url_schemes=URL_SCHEMES, link_rel=None)
 
 

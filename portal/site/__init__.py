@@ -6,11 +6,12 @@ import re
 from babel import Locale
 from flask import Blueprint, abort, current_app, render_template, url_for
 from flask_babel import format_date, refresh
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.routing import BaseConverter
 
 from portal.content import Library
 from portal.content.library import SOURCE_LANGUAGE
+from portal.content.numbers import mark_numbers
 from portal.content.pages import PAGE_KINDS
 from portal.search.synonyms import page_terms, resource_terms, search_terms
 
@@ -71,11 +72,29 @@ def terms_of(item, lang: str) -> str:
     return ", ".join(search_terms(synonyms, resource_terms(item, library().taxonomy, lang), lang, SOURCE_LANGUAGE))
 
 
+def direction_of(code: str) -> str:
+    """'rtl' for a language written right to left, else 'ltr'."""
+    return "rtl" if Locale.parse(code.replace("-", "_")).character_order == "right-to-left" else "ltr"
+
+
+def absolute_url(path: str) -> str:
+    """A site path as a full address when PORTAL_BASE_URL is a full URL (hreflang, sitemap, print);
+    with a path-only base URL the path itself, as the site has no host to name."""
+    host = re.match(r"https?://[^/]+", current_app.config["PORTAL_BASE_URL"])
+    return (host.group(0) if host else "") + path
+
+
+def codes_offered() -> bool:
+    """Whether the site offers 'enter your code': only with an API to ask. A built (static) site
+    needs PORTAL_API_URL; the live app ('portal serve') is its own API."""
+    return bool(current_app.config["PORTAL_API_URL"]) or not current_app.config.get("SITE_IS_STATIC")
+
+
 @site.app_context_processor
 def _globals() -> dict:
     return {"library": library(), "language_name": language_name, "format_date": format_date,
             "languages": current_app.config["PORTAL_LANGUAGES"], "config": current_app.config,
-            "search_terms": terms_of}
+            "search_terms": terms_of, "absolute_url": absolute_url, "direction_of": direction_of}
 
 
 @site.route("/")
@@ -147,7 +166,7 @@ def reading_list(lang):
 @site.route("/<lang:lang>/code/")
 def enter_code(lang):
     """Enter the code read over the phone; the page asks the API (PORTAL_API_URL) which pages it means."""
-    return render_template("site/enter_code.html", lang=lang,
+    return render_template("site/enter_code.html", lang=lang, codes_offered=codes_offered(),
                            read_urls={code: url_for("site.reading_list", lang=code)
                                       for code in current_app.config["PORTAL_LANGUAGES"]})
 
@@ -166,21 +185,46 @@ def reading_catalog(lang: str) -> dict:
 
 @site.route("/404.html")
 def not_found_page():
-    """The page static hosts serve for a missing URL (frozen with status 200)."""
-    return render_template("site/404.html", lang=SOURCE_LANGUAGE)
+    """The page static hosts serve for a missing URL (frozen with status 200): in English, with the
+    same message in every other language of the site."""
+    return render_template("site/404.html", lang=SOURCE_LANGUAGE, others=_not_found_in_every_language())
+
+
+@site.route("/<lang:lang>/404.html")
+def not_found_in(lang):
+    """The missing-page page in one language, for hosts that serve one per folder (nginx error_page)."""
+    return render_template("site/404.html", lang=lang)
+
+
+def _not_found_in_every_language() -> list[dict]:
+    from flask_babel import force_locale, gettext
+
+    others = []  # interface strings of the 404 page, in each other language
+    for code in current_app.config["PORTAL_LANGUAGES"]:
+        if code != SOURCE_LANGUAGE:
+            with force_locale(code):
+                others.append({"lang": code, "title": gettext("Page not found"),
+                               "text": gettext("We could not find that page. It may have moved."),
+                               "home": gettext("Home")})
+    return others
 
 
 @site.app_errorhandler(404)
 def not_found(error):
-    return render_template("site/404.html", lang=SOURCE_LANGUAGE), 404
+    """A missing page in the language its address names (/es/... in Spanish), else the root one."""
+    from flask import request
+    from flask_babel import force_locale
+
+    first = request.path.strip("/").split("/")[0]
+    if first in current_app.config["PORTAL_LANGUAGES"]:
+        with force_locale(first):
+            return render_template("site/404.html", lang=first), 404
+    return render_template("site/404.html", lang=SOURCE_LANGUAGE, others=_not_found_in_every_language()), 404
 
 
 @site.route("/sitemap.xml")
 def sitemap():
-    base = current_app.config["PORTAL_BASE_URL"]
-    host = re.match(r"https?://[^/]+", base)
-    prefix = host.group(0) if host else ""
-    urls = [prefix + url for url in public_urls(external=False)]
+    urls = [absolute_url(url) for url in public_urls(external=False)]
     xml = render_template("site/sitemap.xml", urls=urls)
     return current_app.response_class(xml, mimetype="application/xml")
 
@@ -205,6 +249,25 @@ def public_urls(external: bool = False) -> list[str]:
         urls += [url_for("site.category", lang=lang, category=c.id, _external=external) for c in lib.categories_in_use()]
     return urls
 
+
+
+@site.app_template_filter("ltr")
+def ltr(text) -> Markup:
+    """Text that reads left to right whatever surrounds it (a phone number, address, code, URL):
+    isolated, so an Arabic page cannot reorder its parts."""
+    return Markup('<bdi dir="ltr">%s</bdi>') % text
+
+
+@site.app_template_filter("isolate")
+def isolate(text) -> Markup:
+    """Localized text with numbers in it (hours, dates): isolated, its direction from its own letters."""
+    return Markup("<bdi>%s</bdi>") % text
+
+
+@site.app_template_filter("numbers")
+def numbers(text) -> Markup:
+    """Interface or summary text with its phone numbers and 911/988/711/211 linked and numbers isolated."""
+    return Markup(mark_numbers(str(escape(text))))
 
 
 @site.app_template_filter("tel_href")

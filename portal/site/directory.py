@@ -12,8 +12,11 @@ from urllib.parse import quote, urlencode
 from babel.dates import format_time, get_day_names, get_timezone_name
 from flask import abort, current_app, render_template, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from portal.content.resource_models import WEEKDAYS, Resource, Schedule
+from portal.content.library import SOURCE_LANGUAGE
+from portal.content.numbers import mark_numbers
 from portal.site import library, site
 
 # The filters treat these as "free or low cost".
@@ -129,8 +132,28 @@ def report_problem_href(slug: str, lang: str) -> str:
     return url_for("site.about", lang=lang) + "#report-a-problem"
 
 
+@site.app_template_filter("english")
+def english(text, lang: str, numbers: bool = True) -> Markup:
+    """English text on a page in another language, marked so screen readers and browsers know it
+    (with `numbers`, its phone numbers linked and numbers isolated, as in body text)."""
+    shown = Markup(mark_numbers(str(escape(text or "")))) if numbers else escape(text or "")
+    if not text or lang == SOURCE_LANGUAGE:
+        return shown
+    return Markup('<span lang="en" dir="ltr">%s</span>') % shown
+
+
+def listing_text(resource: Resource, field: str, lang: str) -> Markup:
+    """A listing's field in the reader's language, or its English text marked as English.
+    A name is shown inside a link, so its numbers are not made into links."""
+    numbers = field != "name"
+    if getattr(resource.translations.get(lang), field, None):
+        text = resource.text(field, lang)
+        return Markup(mark_numbers(str(escape(text)))) if numbers else escape(text)
+    return english(resource.text(field, lang), lang, numbers)
+
+
 @site.app_context_processor
 def _directory_helpers() -> dict:
-    return {"listing_data": listing_data, "hours_lines": hours_lines, "map_href": map_href, "is_stale": is_stale,
+    return {"listing_text": listing_text, "listing_data": listing_data, "hours_lines": hours_lines, "map_href": map_href, "is_stale": is_stale,
             "report_problem_href": report_problem_href, "zone_name": zone_name, "spoken_languages": spoken_languages,
             "LOW_COST": LOW_COST}
