@@ -106,7 +106,7 @@ def plan(app: Flask) -> list[PlannedPage]:
     pages = []
     for lang in app.config["PORTAL_LANGUAGES"]:
         for endpoint in ("home", "conditions", "medications", "topics", "resources", "search", "about", "reading_list",
-                         "enter_code"):
+                         "enter_code", "offline", "manifest"):
             pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, shared))
         for kind in PAGE_KINDS:
             for slug in library.pages_of(kind):
@@ -119,7 +119,7 @@ def plan(app: Flask) -> list[PlannedPage]:
             pages.append(PlannedPage("site.resource", {"lang": lang, "slug": slug}, shared))
         for category in library.categories_in_use():
             pages.append(PlannedPage("site.category", {"lang": lang, "category": category.id}, shared))
-    for endpoint in ("choose_language", "not_found_page", "sitemap", "robots"):
+    for endpoint in ("choose_language", "not_found_page", "sitemap", "robots", "service_worker"):
         pages.append(PlannedPage(f"site.{endpoint}", {}, shared))
     return pages
 
