@@ -130,7 +130,8 @@ def test_dark_mode_follows_the_device_with_enough_contrast(browser, site_server)
     context = browser.new_context(color_scheme="dark")
     page = context.new_page()
     contrast = {"runOnly": ["color-contrast"], "resultTypes": ["violations"]}
-    for path in ["/sub/en/conditions/heart-failure/", "/sub/en/resources/", "/sub/en/search/"]:
+    for path in ["/sub/en/conditions/heart-failure/", "/sub/en/resources/", "/sub/en/search/",
+                 "/sub/en/resources/example-food-pantry/", "/sub/vi/medications/metformin/"]:
         page.goto(site_server + path)
         assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(20, 23, 27)"
         results = Axe().run(page, options=contrast)
