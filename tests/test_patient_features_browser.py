@@ -11,6 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from portal import create_app
 from portal.content import load_library
+from portal.sitecheck import check_site
 from conftest import FIXTURES, LANGUAGES, STARTER
 from test_browser import browser, page  # noqa: F401  (the Chromium fixtures)
 
@@ -244,3 +245,16 @@ def test_canonical_address_when_the_base_url_is_absolute():
     app = create_app({"PORTAL_CONTENT_DIR": str(FIXTURES / "content"), "PORTAL_BASE_URL": "https://clinic.example/portal/"})
     html = app.test_client().get("/en/", base_url="https://clinic.example/portal/").get_data(as_text=True)
     assert '<link rel="canonical" href="https://clinic.example/portal/en/">' in html
+
+
+def test_the_site_check_follows_the_manifest_to_its_icons(tmp_path):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "index.html").write_text("<p>Choose your language</p>")
+    (tmp_path / "en" / "index.html").write_text('<link rel="manifest" href="/sub/en/manifest.webmanifest">')
+    manifest = {"start_url": "/sub/en/", "scope": "/sub/", "icons": [{"src": "/sub/static/icons/icon-192.png"}]}
+    (tmp_path / "en" / "manifest.webmanifest").write_text(json.dumps(manifest))
+    assert check_site(tmp_path, "/sub/") == ["en/manifest.webmanifest: broken link /sub/static/icons/icon-192.png "
+                                             "(no file static/icons/icon-192.png)"]
+    (tmp_path / "en" / "manifest.webmanifest").write_text("{not json")
+    assert check_site(tmp_path, "/sub/") == ["en/manifest.webmanifest: the web app manifest is not valid JSON "
+                                             "(it is written by portal/site/webapp.py)"]
