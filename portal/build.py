@@ -108,7 +108,7 @@ def plan(app: Flask) -> list[PlannedPage]:
     pages = []
     for lang in app.config["PORTAL_LANGUAGES"]:
         for endpoint in ("home", "conditions", "medications", "topics", "resources", "search", "about", "reading_list",
-                         "enter_code", "not_found_in"):
+                         "enter_code", "not_found_in", "offline", "manifest"):
             pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, shared))
         for kind in PAGE_KINDS:
             for slug in library.pages_of(kind):
@@ -121,7 +121,7 @@ def plan(app: Flask) -> list[PlannedPage]:
             pages.append(PlannedPage("site.resource", {"lang": lang, "slug": slug}, shared, entry.path))
         for category in library.categories_in_use():
             pages.append(PlannedPage("site.category", {"lang": lang, "category": category.id}, shared))
-    for endpoint in ("choose_language", "not_found_page", "sitemap", "robots"):
+    for endpoint in ("choose_language", "not_found_page", "sitemap", "robots", "service_worker"):
         pages.append(PlannedPage(f"site.{endpoint}", {}, shared))
     return pages
 
@@ -309,7 +309,8 @@ def build(settings: dict, output: str | Path = "build", progress=None, workers: 
         stale += stale_search
         if manifest:
             manifest.unlink(missing_ok=True)  # if publishing is cut short, the next build is a full one
-        rendered = sum(1 for p in staging.rglob("*.*") if p.is_file() and p.suffix in (".html", ".xml", ".txt"))
+        rendered = sum(1 for p in staging.rglob("*.*") if p.is_file() and (
+            p.suffix in (".html", ".xml", ".txt", ".webmanifest") or p == staging / "sw.js"))
         publish(staging, output, published is not None, stale)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

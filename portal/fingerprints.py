@@ -33,7 +33,7 @@ def site_fingerprint(app: Flask) -> str:
     """The code, templates, static files, libraries and settings every page is rendered with."""
     folders = [_PORTAL, TRANSLATIONS] + ([Path(app.template_folder)] if app.template_folder else [])
     files = sorted(p for folder in folders for p in folder.rglob("*")
-                   if p.is_file() and p.suffix in (".py", ".html", ".xml", ".css", ".js", ".txt", ".po"))
+                   if p.is_file() and p.suffix in (".py", ".html", ".xml", ".css", ".js", ".txt", ".po", ".png"))
     settings = json.dumps({k: v for k, v in app.config.items() if k.startswith("PORTAL_")}, sort_keys=True,
                           default=str)
     libraries = ",".join(f"{p}={version(p)}" for p in ("flask", "jinja2", "flask-babel", "babel", "frozen-flask"))

@@ -7,6 +7,7 @@ a rebuild that kept most files as they were only scans the files it rewrote.
 from __future__ import annotations
 
 import html
+import json
 import os
 import pickle
 import re
@@ -21,6 +22,7 @@ _TAG = re.compile(r"<(a|link|script|img|iframe|source|audio|video|meta)\b([^>]*)
 _ATTR = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
 _ID = re.compile(r'\sid="([^"]+)"')
 _LOADS = {"script", "img", "iframe", "source", "audio", "video"}
+_SCANNED = (".html", ".webmanifest")  # the files whose links are checked
 
 
 def scan(text: str) -> tuple[list[tuple[str, str]], set[str]]:
@@ -43,6 +45,16 @@ def scan(text: str) -> tuple[list[tuple[str, str]], set[str]]:
     return links, set(_ID.findall(text))
 
 
+def scan_manifest(text: str) -> tuple[list[tuple[str, str]], set[str]]:
+    """The addresses a web app manifest names: where the app starts, its scope and its icons."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return [("invalid", "the web app manifest is not valid JSON (it is written by portal/site/webapp.py)")], set()
+    links = [("link", data[key]) for key in ("start_url", "scope") if isinstance(data.get(key), str)]
+    return links + [("load", icon["src"]) for icon in data.get("icons", []) if isinstance(icon, dict) and "src" in icon], set()
+
+
 def _scan_layers(layers: list[Path], hidden: set[str], cache_file: Path | None,
                  site_files: set[str] | None, trusted: set[str]) -> tuple[dict, dict]:
     """Scan the pages of the site seen through its layers (first wins), minus `hidden` files.
@@ -57,9 +69,10 @@ def _scan_layers(layers: list[Path], hidden: set[str], cache_file: Path | None,
         except (pickle.PickleError, EOFError, ValueError):
             cached = {}
     if site_files is None:
-        names = {p.relative_to(layer).as_posix(): layer for layer in reversed(layers) for p in layer.rglob("*.html")}
+        names = {p.relative_to(layer).as_posix(): layer for layer in reversed(layers) for p in layer.rglob("*")
+                 if p.suffix in _SCANNED}
     else:
-        names = {rel: None for rel in site_files if rel.endswith(".html")}
+        names = {rel: None for rel in site_files if rel.endswith(_SCANNED)}
     scanned: dict = {}
     for rel in sorted(names):
         if rel in hidden:
@@ -72,7 +85,8 @@ def _scan_layers(layers: list[Path], hidden: set[str], cache_file: Path | None,
         path = names[rel] / rel if names[rel] else next(layer / rel for layer in layers if (layer / rel).is_file())
         stat = path.stat()
         identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-        scanned[rel] = hit if hit and hit[0] == identity else (identity, *scan(path.read_text(encoding="utf-8")))
+        reader = scan_manifest if rel.endswith(".webmanifest") else scan
+        scanned[rel] = hit if hit and hit[0] == identity else (identity, *reader(path.read_text(encoding="utf-8")))
     return scanned, cached
 
 
@@ -115,6 +129,9 @@ def check_site(root: Path | list[Path], base_path: str = "/", cache_dir: Path | 
         targets: set[str] = set()
         page_url = base_path + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
         for kind, url in links:
+            if kind == "invalid":
+                problems.append(f"{rel}: {url}")
+                continue
             refused = link_problem(url, in_source=False)
             if refused:
                 problems.append(f"{where(rel, url)}: {refused[0]} ({refused[1]})")

@@ -179,6 +179,6 @@ def test_bad_report_target_is_a_startup_error(content_dir):
 
 def test_guides_link_to_the_resources_that_fit(client):
     soup = soup_of(client, "/es/conditions/high-blood-pressure/")
-    related = soup.find("article").find_all("a")
+    related = soup.find("article").find_all("a", href=True)
     hrefs = [a["href"] for a in related]
     assert "/es/resources/crisis-line/" in hrefs and "tel:988" in hrefs

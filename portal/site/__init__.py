@@ -282,3 +282,4 @@ def tel_href(number: str, kind: str = "voice") -> str:
 
 
 from portal.site import directory  # noqa: E402,F401  (registers the directory's routes)
+from portal.site import webapp  # noqa: E402,F401  (registers the web app's manifest, service worker and offline page)
