@@ -233,10 +233,8 @@ class WhooshIndex:
 
     @staticmethod
     def _known(reader, lang: str, word: str) -> bool:
-        """A word of the language or of the library: never "corrected" (cant, bank, despensa, lasix)."""
-        if ("spelling", word) in reader or dictionary.is_word(word, lang):
-            return True
-        return any(("terms", t.text) in reader for t in analyzer(lang)(word, mode="query"))
+        """A word of the language or of the library's pages and names: never "corrected" (cant, bank, lasix)."""
+        return ("spelling", word) in reader or dictionary.is_word(word, lang)
 
     @staticmethod
     def _nearest(reader, word: str) -> str | None:
