@@ -1,8 +1,13 @@
-"""The app for WSGI servers: gunicorn -c python:portal.gunicorn_conf 'portal.wsgi:app' (settings from the environment)."""
+"""The app for WSGI servers: gunicorn -c python:portal.gunicorn_conf 'portal.wsgi:app' (settings from the environment).
+
+Each worker opens the search index as it boots (building it into PORTAL_CACHE_DIR if the content
+changed), so no search request ever waits for it.
+"""
 import os
 import sys
 
 from portal import create_app
+from portal.api.search import search_index
 
 
 def _refuse_unshared_limits() -> None:
@@ -20,3 +25,4 @@ def _refuse_unshared_limits() -> None:
 
 _refuse_unshared_limits()
 app = create_app()
+search_index(app)

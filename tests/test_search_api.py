@@ -66,7 +66,7 @@ def test_search_in_spanish_uses_the_translation_and_falls_back_to_english(client
 
 
 def test_misspelling_finds_the_page_and_suggests_the_spelling(client):
-    body = results(client, "/api/v1/search", q="hart failur")
+    body = results(client, "/api/v1/search", q="haert failur")
     assert slugs(body)[0] == "condition/heart-failure"
     assert body["suggestion"] == "heart failure"
     assert results(client, "/api/v1/search", q="heart failure")["suggestion"] is None
@@ -200,3 +200,42 @@ def test_openapi_paths_describe_the_routes(app):
     assert {p["name"] for p in PATHS["/api/v1/public/infobutton"]["get"]["parameters"]} == {
         "mainSearchCriteria.v.c", "mainSearchCriteria.v.cs", "informationRecipient.languageCode.c",
         "knowledgeResponseType"}
+
+
+@pytest.fixture(scope="module")
+def starter():
+    """The starter library's search (its resources have Spanish text)."""
+    from conftest import STARTER
+
+    return authorized_client({"PORTAL_CONTENT_DIR": str(STARTER), "PORTAL_CACHE_DIR": ""})
+
+
+def test_resources_are_found_and_shown_in_the_readers_language(starter):
+    body = results(starter, "/api/v1/search", q="despensa", lang="es")
+    first = body["results"][0]
+    assert first["slug"] == "example-food-pantry" and first["content_lang"] == "es"
+    assert first["title"].startswith("Ejemplo: Despensa") and "despensa" in first["summary"]
+    assert body["suggestion"] is None  # a Spanish word, never "descansa"
+    english = results(starter, "/api/v1/search", q="food pantry")["results"][0]
+    assert english["slug"] == "example-food-pantry" and english["content_lang"] == "en"
+
+
+def test_numbers_are_never_matched_by_a_near_spelling(starter):
+    assert results(starter, "/api/v1/search", q="29045")["results"] == []  # lisinopril is 29046
+    assert results(starter, "/api/v1/search", q="860975")["results"] == []
+
+
+@pytest.mark.parametrize("query", ["cant breathe at night", "failing kidneys", "bank", "heart beating fast"])
+def test_real_words_are_never_corrected(starter, query):
+    assert results(starter, "/api/v1/search", q=query)["suggestion"] is None
+
+
+def test_the_users_own_results_come_before_the_corrected_querys(starter):
+    body = results(starter, "/api/v1/search", q="lasix furosemid")
+    assert slugs(body)[0] == "medication/furosemide"
+
+
+def test_doses_and_units_never_outrank_the_medicine(starter):
+    for query in ("lasix 40 mg", "lasix 20mg tablet", "tylenol 500 mg", "norvasc 5 mg"):
+        first = slugs(results(starter, "/api/v1/search", q=query))[0]
+        assert first in ("medication/furosemide", "medication/acetaminophen", "medication/amlodipine"), (query, first)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import STARTER
 from portal.content import load_library
 from portal.search import open_index
 from portal.search.codes import CodeError, find_by_code, looks_like_code
@@ -59,3 +60,15 @@ def test_code_lookup_prefers_the_most_specific_guide(content_dir):
     assert looks_like_code("water pill") is None
     with pytest.raises(CodeError, match="not an ICD-10-CM code"):
         find_by_code(documents, "U07", "icd10", "en")
+
+
+def test_a_served_worker_opens_the_search_index_as_it_boots_not_in_a_request(monkeypatch, tmp_path):
+    import importlib
+
+    import portal.wsgi
+
+    monkeypatch.setenv("PORTAL_CONTENT_DIR", str(STARTER))
+    monkeypatch.setenv("PORTAL_CACHE_DIR", str(tmp_path))
+    app = importlib.reload(portal.wsgi).app
+    assert app.extensions["portal.search"]["index"] is not None  # before any request
+    assert list((tmp_path / "search").glob("whoosh-*"))

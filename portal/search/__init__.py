@@ -81,8 +81,8 @@ class PortalSearch:
         if system:
             coded = [d for d in find_by_code(self.documents, query, system, lang) if type in (None, d.kind)]
         found, suggestion = self.engine.search(query, lang, type, limit)
-        if suggestion and not coded:  # pages for the corrected words first, then for the words as typed
-            found = self.engine.search(suggestion, lang, type, limit)[0] + found
+        if suggestion and not coded:  # the pages for the words as typed first, then for the corrected words
+            found = found + self.engine.search(suggestion, lang, type, limit)[0]
         hits, keys = [self._hit(d, 100.0) for d in coded], {d.key for d in coded}
         for document, score in found:
             if document.key not in keys:

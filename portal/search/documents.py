@@ -76,13 +76,21 @@ def build_documents(library, synonyms: Synonyms, languages: tuple[str, ...]) -> 
                     page_path(lang, kind, slug), meta.last_reviewed.isoformat(),
                     icd10=list(getattr(meta, "icd10", [])), rxnorm=getattr(meta, "rxnorm", None) or ""))
         for slug in sorted(library.resources):
-            resource = library.resources[slug].data
-            documents.append(SearchDocument(
-                lang, "en", "resource", slug, resource.name, resource.description,
-                search_terms(synonyms, resource_terms(resource, library.taxonomy, lang), lang, "en"),
-                [resource.name], resource.description, page_path(lang, "resource", slug),
-                resource.last_verified.isoformat(), categories=list(resource.categories)))
+            documents.append(resource_document(library.resources[slug].data, slug, library, synonyms, lang))
     return documents
+
+
+def resource_document(resource, slug: str, library, synonyms: Synonyms, lang: str) -> SearchDocument:
+    """A community resource on the site of `lang`: its translated name and text where it has them."""
+    translated = resource.translations.get(lang)
+    content_lang = lang if translated and translated.description else "en"
+    name, description = resource.text("name", lang), resource.text("description", lang)
+    body = " ".join(filter(None, (description, *(resource.text(f, lang) for f in ("eligibility", "application_process")))))
+    return SearchDocument(
+        lang, content_lang, "resource", slug, name, description,
+        search_terms(synonyms, resource_terms(resource, library.taxonomy, lang), lang, content_lang),
+        list(dict.fromkeys([name, resource.name])), body, page_path(lang, "resource", slug),
+        resource.last_verified.isoformat(), categories=list(resource.categories))
 
 
 def documents_digest(documents: list[SearchDocument]) -> str:

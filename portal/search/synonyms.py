@@ -81,11 +81,13 @@ def page_terms(page) -> list[str]:
 
 
 def resource_terms(resource, taxonomy, lang: str) -> list[str]:
-    """A resource's search words: its name and the names of its categories."""
+    """A resource's search words: its name (translated, and in English), and the names of its categories."""
     names = {c.id: c.text(lang).name for c in taxonomy.categories} if taxonomy else {}
-    # "SNAP (Supplemental Nutrition Assistance Program)" is also found as "SNAP" and by its long name.
-    parts = [p.strip(" )") for p in resource.name.split(" (")] if " (" in resource.name else []
-    return [resource.name, *parts, *(names[c] for c in resource.categories if c in names)]
+    terms = []
+    for name in dict.fromkeys([resource.text("name", lang), resource.name]):
+        # "SNAP (Supplemental Nutrition Assistance Program)" is also found as "SNAP" and by its long name.
+        terms += [name, *([p.strip(" )") for p in name.split(" (")] if " (" in name else [])]
+    return [*terms, *(names[c] for c in resource.categories if c in names)]
 
 
 def search_terms(synonyms: Synonyms, terms: list[str], lang: str, content_lang: str) -> list[str]:

@@ -22,17 +22,32 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.lang import has_stemmer, stopwords_for_language
 from whoosh.query import And, FuzzyTerm, Or, Phrase, Term
 
+from portal.search import dictionary
 from portal.search.documents import SearchDocument, documents_digest
 
 FIELD_BOOSTS = {"title": 4.0, "terms": 3.0, "summary": 2.0, "body": 1.0}
 FUZZY_FIELDS = ("title", "terms", "body")
-FORMAT = "4"  # bump when analyzers or fields change, so stored indexes are rebuilt
+FEW = 3  # a query whose words, as typed, find fewer pages than this gets a "did you mean"
+MINOR_BOOST = 0.1  # doses, units and forms count, but never outrank a name ("lasix 40 mg")
+# Units and forms written on a label; with any word containing a digit, they are the minor words of a query.
+MINOR_WORDS = frozenset("mg mcg ug ml iu g tab tabs tablet tablets cap caps capsule capsules "
+                        "tableta tabletas capsula capsulas comprimido comprimidos "
+                        "ملغ ملجم مجم ملغم 毫克 微克 毫升 片 vien".split())
+FORMAT = "5"  # bump when analyzers or fields change, so stored indexes are rebuilt
 # Words, with their combining marks (Arabic vowel signs, decomposed Vietnamese tones): \w alone splits them.
 _LETTER = r"[\w\u0300-\u036f\u064b-\u065f\u0670]"
 _WORD = rf"{_LETTER}+(\.?{_LETTER}+)*"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _ARABIC_MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
 _ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def is_minor(word: str) -> bool:
+    """A dose, unit or form (40, 20mg, mg, tablets): what a label adds to a medicine's name."""
+    return bool(_DIGIT.search(word)) or word in MINOR_WORDS or fold(word) in MINOR_WORDS
 
 
 def fold(text: str) -> str:
@@ -124,6 +139,9 @@ class WhooshIndex:
                 self.indexes[lang] = self._build(storage, lang, [d for d in documents if d.lang == lang])
         self._searchers = {}
         self._accent_maps: dict[str, dict[str, str]] = {}
+        for lang in self.languages:  # everything a first search needs is read now, not during it
+            dictionary.load(lang)
+            self._accents(lang, self._searcher(lang).reader())
 
     @staticmethod
     def _storage(documents, cache_dir):
@@ -173,18 +191,26 @@ class WhooshIndex:
         words = [t.text for t in analyzer(lang)(query, mode="query")]
         if not words:
             return [], None
-        parts = []
+        parts, exact, guessed = [], [], False
         for word in dict.fromkeys(words):
-            options = [Term(f, word, boost=b) for f, b in FIELD_BOOSTS.items()]
-            if not any((f, word) in reader for f in FUZZY_FIELDS) and len(word) >= 4 and not _CJK.search(word):
+            weight = MINOR_BOOST if is_minor(word) else 1.0
+            options = [Term(f, word, boost=b * weight) for f, b in FIELD_BOOSTS.items()]
+            exact.append(Or(list(options)))
+            if (not any((f, word) in reader for f in FUZZY_FIELDS) and len(word) >= 4 and not _CJK.search(word)
+                    and not _DIGIT.search(word)):  # codes and doses are exact: 29045 is not 29046
                 distance = 1 if len(word) <= 6 else 2
                 options += [FuzzyTerm(f, word, boost=FIELD_BOOSTS[f] * 0.5, maxdist=distance, prefixlength=1)
                             for f in FUZZY_FIELDS]
+                guessed = True
             parts.append(Or(options))
         if len(words) > 1:  # the words together, in order, count most
             parts.append(Or([Phrase(f, words, boost=FIELD_BOOSTS[f] * 2) for f in ("title", "terms")]))
-        results = searcher.search(Or(parts), limit=limit, filter=And([Term("kind", kind)]) if kind else None)
+        only = And([Term("kind", kind)]) if kind else None
+        results = searcher.search(Or(parts), limit=limit, filter=only)
         hits = [(self.documents[hit["key"]], hit.score) for hit in results]
+        # "Did you mean" only when the words as typed find little: never for a query that finds its pages.
+        if not guessed or len(searcher.search(Or(exact), limit=FEW, filter=only)) >= FEW:
+            return hits, None
         return hits, self._suggestion(searcher, lang, query)
 
     def _suggestion(self, searcher, lang: str, query: str) -> str | None:
@@ -197,13 +223,18 @@ class WhooshIndex:
         for token in re.findall(r"\w+|\W+", query):
             word = next(iter(plain(token, mode="query")), None)
             text = word.text if word else ""
-            if len(text) < 3 or ("spelling", text) in reader:
+            if len(text) < 3 or _DIGIT.search(text) or self._known(reader, lang, text):
                 out.append(token)
                 continue
             best = accents.get(fold(text)) or self._nearest(reader, text)
             changed |= best is not None
             out.append(best or token)
         return "".join(out) if changed else None
+
+    @staticmethod
+    def _known(reader, lang: str, word: str) -> bool:
+        """A word of the language or of the library's pages and names: never "corrected" (cant, bank, lasix)."""
+        return ("spelling", word) in reader or dictionary.is_word(word, lang)
 
     @staticmethod
     def _nearest(reader, word: str) -> str | None:

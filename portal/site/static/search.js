@@ -79,10 +79,20 @@ async function run(query, kind) {
 // misspelling is often right in its first letters: "diabeetus").
 async function find(query, options) {
   const pf = await engine();
+  const all = query.split(/\s+/).filter((word) => word.length > 1);
+  // Doses, units and very common words never outrank a name ("lasix 40 mg"): they are left out
+  // when the other words are enough to find pages.
+  const named = all.filter((word) => !MINOR.test(word) && !COMMON.has(word.toLowerCase()));
+  if (named.length && named.length < all.length) {
+    const core = await find(named.join(" "), options);
+    if (core.length) return core;
+  }
   const found = await pf.search(query, options);
-  const typed = query.split(/\s+/).filter((word) => word.length > 1);
+  const typed = all;
   if (found.results.length && !(await onlyStrayLetters(found.results.slice(0, 5), typed))) return found.results;
-  for (const variant of [typed, typed.filter((w) => w.length >= 5).map((w) => w.slice(0, 4))]) {
+  // A word-beginning guess is for misspelled words, never for numbers (codes, doses): 860975 is not 8609.
+  const beginnings = typed.filter((w) => w.length >= 5 && !/\p{N}/u.test(w)).map((w) => w.slice(0, 4));
+  for (const variant of [typed, beginnings]) {
     if (variant.length < 1 || (variant === typed && variant.length < 2)) continue;
     const scores = new Map();
     for (const each of await Promise.all(variant.map((word) => pf.search(word, options)))) {
@@ -98,6 +108,11 @@ async function find(query, options) {
   }
   return [];
 }
+
+// What a label adds to a medicine's name (40, 20mg, mg, tablets) and words too common to rank by.
+const MINOR = /^(\p{N}+([.,]\p{N}+)?\p{L}{0,3}|mg|mcg|ml|iu|tabs?|tablets?|caps?|capsules?|tabletas?|cápsulas?|ملغ|ملجم|毫克|viên)$/iu;
+const COMMON = new Set(["a", "an", "the", "for", "of", "to", "my", "me", "i", "is", "in", "on", "at", "and", "or", "with",
+  "de", "la", "el", "los", "las", "para", "con", "por", "mi", "y", "en", "un", "una", "del", "al"]);
 
 // Pagefind matches a one- or two-letter word of a page ("vitamin D", "Fosamax Plus D") to the start of
 // a long misspelled word ("diabeetus"). Results that matched only such stray letters are no match.
@@ -145,3 +160,5 @@ const asked = new URLSearchParams(location.search);
 input.value = asked.get("q") || "";
 type.value = asked.get("type") || "";
 if (input.value) run(input.value, type.value);
+
+export { find }; // the relevance tests rank the whole relevance set with this same function
