@@ -1,11 +1,11 @@
 # The two commands a fresh machine needs:
 #   make serve   install, build the site into build/, and serve the portal at http://127.0.0.1:5000/
-#   make test    install everything the tests need (Chromium from Debian included) and run every test
+#   make test    install everything the tests need (Chromium from Debian, Lighthouse from npm) and run every test
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 5000
 
-.PHONY: serve test install install-test chromium build check bench bench-api translations
+.PHONY: serve test install install-test chromium lighthouse build check bench bench-api translations
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -23,6 +23,17 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Lighthouse (tests/test_lighthouse.py): exactly the versions tools/lighthouse/package-lock.json pins, from
+# the npm registry. It drives Debian's Chromium (CHROME_PATH); no browser is downloaded.
+LIGHTHOUSE := tools/lighthouse/node_modules/.package-lock.json
+lighthouse: $(LIGHTHOUSE)
+$(LIGHTHOUSE): tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "Installing Debian's Node.js and npm for Lighthouse"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	cd tools/lighthouse && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 check: install
 	$(VENV)/bin/portal check
 
@@ -32,7 +43,7 @@ build: install
 serve: build
 	$(VENV)/bin/portal serve --port $(PORT)
 
-test: install-test chromium
+test: install-test chromium lighthouse
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(PY) -m pytest
 
 # Every benchmark figure (bench/README.md): builds at 500, 2,000 and 10,000 pages, page weight,

@@ -33,7 +33,12 @@ def page(browser):
     context.close()
 
 
-@pytest.mark.parametrize("path", PAGES)
+# Every page type in every language is in tests/test_axe_matrix.py; these are other pages of those types.
+MORE_AXE_PAGES = ["/sub/en/conditions/heart-failure/", "/sub/en/medications/warfarin/", "/sub/en/resources/988-lifeline/",
+                  "/sub/es/medications/warfarin/", "/sub/zh/conditions/asthma/"]
+
+
+@pytest.mark.parametrize("path", MORE_AXE_PAGES)
 def test_axe_finds_no_violations(page, site_server, path):
     page.goto(site_server + path)
     results = Axe().run(page)
@@ -116,18 +121,6 @@ def test_navigation_tap_targets_are_large(page, site_server):
     page.goto(site_server + "/sub/en/")
     for link in page.locator(".site-header nav a").all():
         assert link.bounding_box()["height"] >= 44
-
-
-TRANSLATED = ["/sub/ar/conditions/type-2-diabetes/", "/sub/zh/conditions/type-2-diabetes/",
-              "/sub/vi/medications/metformin/", "/sub/es/medications/warfarin/", "/sub/ar/resources/",
-              "/sub/zh/conditions/asthma/"]
-
-
-@pytest.mark.parametrize("path", TRANSLATED)
-def test_axe_finds_no_violations_in_other_languages(page, site_server, path):
-    page.goto(site_server + path)
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def test_switching_language_stays_on_the_guide(page, site_server):
