@@ -32,7 +32,7 @@ PAGE_TYPES = {
     "search": "search/?q={words}", "about": "about/", "reading-list": f"read/#{READING}", "code": "code/",
 }
 MODES = ("light", "dark", "large")
-MODE_LANGUAGES = {"light": LANGUAGES, "dark": ("en", "ar"), "large": ("en", "ar")}
+MODE_LANGUAGES = {"light": LANGUAGES, "dark": LANGUAGES, "large": LANGUAGES}  # every page type, every language, every mode
 CASES = [(mode, lang, kind) for mode in MODES for lang in MODE_LANGUAGES[mode] for kind in PAGE_TYPES]
 
 
