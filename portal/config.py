@@ -100,6 +100,15 @@ def _api_url(value) -> str:
     return value
 
 
+def _identifier_system(value) -> str:
+    value = str(value).strip()
+    if value and not re.fullmatch(r"(https?://[^\s]+|urn:(oid:[0-2](\.\d+)+|uuid:[0-9a-f-]{36}|[a-z0-9][a-z0-9-]*:\S+))",
+                                  value):
+        raise ValueError(f"'{value}' is not an identifier system; write the URI or OID your EHR uses for "
+                         "patient references, like https://clinic.example.org/mrn or urn:oid:2.16.840.1.113883.3.1")
+    return value
+
+
 def _rate(value) -> str:
     from limits import parse_many
 
@@ -165,6 +174,9 @@ SETTINGS = [
     Setting("PORTAL_PATIENT_KEY", "", "If set, patient references are stored only as an HMAC-SHA256 keyed with "
             "it (keep it secret and never change it: references cannot be matched without it).",
             lambda v: str(v).strip()),
+    Setting("PORTAL_PATIENT_IDENTIFIER_SYSTEM", "", "The identifier system (URI or urn:oid:) of the clinic's patient "
+            "references, sent with the reference in the FHIR export so an EHR can match the patient; empty: the "
+            "reference is sent without a system.", _identifier_system),
     Setting("PORTAL_CODE_DAYS", 30, "Days a reading code keeps working after it is made.", _days),
     Setting("PORTAL_SITE_ORIGIN", "", "Origin of the static site allowed to call the API from a browser (CORS), "
             "like https://clinic.example.org; empty: no other origin.", _origin),
