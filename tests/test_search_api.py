@@ -168,7 +168,7 @@ def test_infobutton_sends_atom_xml_by_default(client):
 @pytest.mark.parametrize("params, parameter", [
     ({"mainSearchCriteria.v.cs": ICD10_OID}, "mainSearchCriteria.v.c"),
     ({"mainSearchCriteria.v.c": "I10"}, "mainSearchCriteria.v.cs"),
-    ({"mainSearchCriteria.v.c": "I10", "mainSearchCriteria.v.cs": "2.16.840.1.113883.6.96"}, "mainSearchCriteria.v.cs"),
+    ({"mainSearchCriteria.v.c": "I10", "mainSearchCriteria.v.cs": "2.16.840.1.113883.6.96"}, "mainSearchCriteria.v.c"),
     ({"mainSearchCriteria.v.c": "not-a-code", "mainSearchCriteria.v.cs": ICD10_OID}, "mainSearchCriteria.v.c"),
     ({"mainSearchCriteria.v.c": "I10", "mainSearchCriteria.v.cs": ICD10_OID, "knowledgeResponseType": "text/html"},
      "knowledgeResponseType"),
