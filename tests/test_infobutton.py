@@ -6,6 +6,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from ehr_helpers import declare_codes
 from portal import create_app
 
 URL = "/api/v1/public/infobutton"
@@ -16,10 +17,7 @@ JSON = "application/json"
 @pytest.fixture
 def client(content_dir):
     """The fixture library, with SNOMED CT codes on a guide and clinical-drug codes on a sheet."""
-    guide = content_dir / "conditions" / "high-blood-pressure" / "en.md"
-    guide.write_text(guide.read_text().replace("icd10: [I10]", 'icd10: [I10]\nsnomed: ["38341003"]', 1))
-    sheet = content_dir / "medications" / "lisinopril" / "en.md"
-    sheet.write_text(sheet.read_text().replace('rxnorm: "29046"', 'rxnorm: ["29046", "206765"]', 1))
+    declare_codes(content_dir)
     return create_app({"PORTAL_CONTENT_DIR": str(content_dir)}).test_client()
 
 
@@ -116,3 +114,15 @@ def test_requests_it_cannot_read_are_problems_naming_the_parameter_with_cors(cli
     assert response.status_code == 400 and response.mimetype == "application/problem+json"
     assert response.get_json()["errors"][0]["field"] == parameter
     assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_the_library_answers_the_problem_list_codes_of_its_core_guides():
+    """The SNOMED CT codes an EHR's problem list sends for the core guides (checked against HL7 value sets)."""
+    client = create_app({"PORTAL_CONTENT_DIR": "content", "PORTAL_CACHE_DIR": ""}).test_client()
+    for code, title in [("44054006", "Type 2 diabetes"), ("38341003", "High blood pressure"),
+                        ("84114007", "Heart failure"), ("13645005", "COPD"), ("195967001", "Asthma"),
+                        ("709044004", "Chronic kidney disease")]:
+        found = titles(feed(client, **{"mainSearchCriteria.v.c": code, "mainSearchCriteria.v.cs": SNOMED}))
+        assert found == [title], (code, found)
+    assert titles(feed(client, **{"mainSearchCriteria.v.c": "206765", "mainSearchCriteria.v.cs": RXNORM})) \
+        == ["Lisinopril"]
