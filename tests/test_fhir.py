@@ -90,30 +90,29 @@ def test_learner_is_coded_and_a_record_without_amendments_has_no_provenance(api,
     assert by_type(data, "Provenance") == []
 
 
-def test_patient_identifier_uses_the_configured_system(content_dir, database_url):
-    app = make_api_app(content_dir, database_url, PORTAL_PATIENT_IDENTIFIER_SYSTEM="urn:oid:2.16.840.1.113883.3.7")
+def exported_patient(content_dir, database_url, reference: str, **settings) -> tuple[str, dict]:
+    """The Patient resource of the validated export of a new patient with one record, under these settings."""
+    app = make_api_app(content_dir, database_url, **settings)
     headers = add_users(app).nurse
     client = app.test_client()
-    patient = new_patient(client, headers, reference="MRN-9")
+    patient = new_patient(client, headers, reference=reference)
     client.post(f"/api/v1/patients/{patient}/education-records", headers=headers, json=education())
     data = fhir_bundle(client, headers, patient)
     validated(data)
+    app.extensions["portal.db"].dispose()
+    assert reference not in str(data) or not settings.get("PORTAL_PATIENT_KEY")
     [person] = by_type(data, "Patient")
+    return patient, person
+
+
+def test_patient_identifier_uses_the_configured_system(content_dir, database_url):
+    _, person = exported_patient(content_dir, database_url, "MRN-9",
+                                 PORTAL_PATIENT_IDENTIFIER_SYSTEM="urn:oid:2.16.840.1.113883.3.7")
     assert person["identifier"][0]["system"] == "urn:oid:2.16.840.1.113883.3.7"
     assert person["identifier"][0]["value"] == "MRN-9"
-    app.extensions["portal.db"].dispose()
 
 
 def test_a_hashed_reference_is_never_sent_and_the_bundle_says_so(content_dir, database_url):
-    app = make_api_app(content_dir, database_url, PORTAL_PATIENT_KEY="k" * 32)
-    headers = add_users(app).nurse
-    client = app.test_client()
-    patient = new_patient(client, headers, reference="MRN-77")
-    client.post(f"/api/v1/patients/{patient}/education-records", headers=headers, json=education())
-    data = fhir_bundle(client, headers, patient)
-    validated(data)
-    assert "MRN-77" not in str(data)
-    [person] = by_type(data, "Patient")
+    patient, person = exported_patient(content_dir, database_url, "MRN-77", PORTAL_PATIENT_KEY="k" * 32)
     assert [i["value"] for i in person["identifier"]] == [patient]
     assert person["meta"]["tag"][0]["code"] == "reference-hashed"
-    app.extensions["portal.db"].dispose()

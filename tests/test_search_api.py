@@ -198,5 +198,6 @@ def test_openapi_paths_describe_the_routes(app):
     assert described == {"q", "lang", "type", "limit"}
     assert {p["name"] for p in PATHS["/api/v1/lookup"]["get"]["parameters"]} == {"code", "system", "lang"}
     assert {p["name"] for p in PATHS["/api/v1/public/infobutton"]["get"]["parameters"]} == {
-        "mainSearchCriteria.v.c", "mainSearchCriteria.v.cs", "informationRecipient.languageCode.c",
+        "mainSearchCriteria.v.c", "mainSearchCriteria.v.cs", "mainSearchCriteria.v.dn", "mainSearchCriteria.v.c1",
+        "mainSearchCriteria.v.cs1", "mainSearchCriteria.v.dn1", "informationRecipient.languageCode.c",
         "knowledgeResponseType"}
