@@ -222,3 +222,11 @@ def test_a_bad_issuers_file_stops_the_portal_with_a_clear_message(content_dir, t
     for path, words in ((tmp_path / "missing.json", "cannot read"), (private, "private key")):
         with pytest.raises(StartupError, match=words):
             create_app({"PORTAL_CONTENT_DIR": str(content_dir), "PORTAL_CDS_ISSUERS": str(path)})
+
+
+def test_a_long_chart_larger_than_an_api_body_is_read(client, keys):
+    many = [condition({"system": ICD10, "code": "I10"}, text=f"Hypertension note {n} " + "x" * 200) for n in range(400)]
+    body = hook_request(conditions=searchset(*many))
+    assert len(json.dumps(body)) > client.application.config["PORTAL_MAX_REQUEST_BYTES"]
+    response = client.post("/cds-services/patient-education", json=body, headers=bearer(token(keys)))
+    assert response.status_code == 200 and len(response.get_json()["cards"]) == 1
