@@ -35,6 +35,7 @@ def create_app(settings: dict | None = None, library: Library | None = None, syn
 
     from portal import db
     from portal.api import init_api
+    from portal.api.cds_hooks import init_cds_hooks
     from portal.console import init_console
     from portal.errors import init_errors
     from portal.site import site
@@ -48,6 +49,7 @@ def create_app(settings: dict | None = None, library: Library | None = None, syn
     db.init_app(app)
     init_api(app)
     init_console(app)
+    init_cds_hooks(app)
     init_errors(app)
     return app
 

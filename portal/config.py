@@ -100,6 +100,48 @@ def _api_url(value) -> str:
     return value
 
 
+def _identifier_system(value) -> str:
+    value = str(value).strip()
+    if value and not re.fullmatch(r"(https?://[^\s]+|urn:(oid:[0-2](\.\d+)+|uuid:[0-9a-f-]{36}|[a-z0-9][a-z0-9-]*:\S+))",
+                                  value):
+        raise ValueError(f"'{value}' is not an identifier system; write the URI or OID your EHR uses for "
+                         "patient references, like https://clinic.example.org/mrn or urn:oid:2.16.840.1.113883.3.1")
+    return value
+
+
+def _cds_issuers(value) -> dict:
+    """Issuer -> JWK Set, read from a local JSON file {"https://ehr.example.org": {"keys": [...]}, ...}."""
+    if isinstance(value, dict):
+        data = value
+    else:
+        path = str(value).strip()
+        if not path:
+            return {}
+        import json
+
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ValueError(f"cannot read '{path}' ({exc.strerror}); give the path of the issuers' JSON file") from None
+        except ValueError:
+            raise ValueError(f"'{path}' is not JSON; write {{\"ISSUER\": {{\"keys\": [JWK, ...]}}}}") from None
+    if not isinstance(data, dict):
+        raise ValueError("the issuers file must hold an object: {\"ISSUER\": {\"keys\": [JWK, ...]}}")
+    import jwt
+
+    issuers = {}
+    for issuer, jwks in data.items():
+        if any(isinstance(key, dict) and "d" in key for key in (jwks or {}).get("keys", [])):
+            raise ValueError(f"issuer '{issuer}': the file holds a private key; copy the public keys only")
+        try:
+            issuers[issuer] = jwt.PyJWKSet.from_dict(jwks)
+        except (jwt.PyJWKError, jwt.PyJWKSetError, AttributeError, TypeError, KeyError) as exc:
+            raise ValueError(f"issuer '{issuer}': not a JWK Set of public keys ({exc})") from None
+        if any(key.key_type not in ("RSA", "EC") for key in issuers[issuer].keys):
+            raise ValueError(f"issuer '{issuer}': use RSA (RS384) or EC P-384 (ES384) keys")
+    return issuers
+
+
 def _rate(value) -> str:
     from limits import parse_many
 
@@ -167,6 +209,12 @@ SETTINGS = [
     Setting("PORTAL_PATIENT_KEY", "", "If set, patient references are stored only as an HMAC-SHA256 keyed with "
             "it (keep it secret and never change it: references cannot be matched without it).",
             lambda v: str(v).strip()),
+    Setting("PORTAL_PATIENT_IDENTIFIER_SYSTEM", "", "The identifier system (URI or urn:oid:) of the clinic's patient "
+            "references, sent with the reference in the FHIR export so an EHR can match the patient; empty: the "
+            "reference is sent without a system.", _identifier_system),
+    Setting("PORTAL_CDS_ISSUERS", "", "Path of a JSON file naming the EHRs allowed to call the CDS Hooks service: "
+            "{\"ISSUER\": {\"keys\": [public JWK, ...]}} (their JWK Sets, copied here: keys are never fetched). "
+            "Empty: every CDS Hooks call is refused.", _cds_issuers),
     Setting("PORTAL_CODE_DAYS", 30, "Days a reading code keeps working after it is made.", _days),
     Setting("PORTAL_SITE_ORIGIN", "", "Origin of the static site allowed to call the API from a browser (CORS), "
             "like https://clinic.example.org; empty: no other origin.", _origin),

@@ -215,11 +215,11 @@ def test_fhir_bundle_of_procedures_validates(api, users):
     response = api.get(f"/api/v1/patients/{patient}/fhir", headers=users.nurse)
     assert response.content_type == "application/fhir+json"
     bundle = Bundle.model_validate(response.json)
-    procedure = bundle.entry[0].resource
+    procedure = bundle.entry[-1].resource
     assert procedure.__resource_type__ == "Procedure" and procedure.status == "completed"
     assert procedure.category.coding[0].system == "http://snomed.info/sct"
     assert procedure.category.coding[0].code == "311401005"
-    assert procedure.subject.reference == "Patient/" + patient.replace("_", "-")
+    assert procedure.subject.reference == response.json["entry"][0]["fullUrl"]
     assert any("Interpreter used (es)" == note.text for note in procedure.note)
 
 

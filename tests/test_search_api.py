@@ -168,7 +168,7 @@ def test_infobutton_sends_atom_xml_by_default(client):
 @pytest.mark.parametrize("params, parameter", [
     ({"mainSearchCriteria.v.cs": ICD10_OID}, "mainSearchCriteria.v.c"),
     ({"mainSearchCriteria.v.c": "I10"}, "mainSearchCriteria.v.cs"),
-    ({"mainSearchCriteria.v.c": "I10", "mainSearchCriteria.v.cs": "2.16.840.1.113883.6.96"}, "mainSearchCriteria.v.cs"),
+    ({"mainSearchCriteria.v.c": "I10", "mainSearchCriteria.v.cs": "2.16.840.1.113883.6.96"}, "mainSearchCriteria.v.c"),
     ({"mainSearchCriteria.v.c": "not-a-code", "mainSearchCriteria.v.cs": ICD10_OID}, "mainSearchCriteria.v.c"),
     ({"mainSearchCriteria.v.c": "I10", "mainSearchCriteria.v.cs": ICD10_OID, "knowledgeResponseType": "text/html"},
      "knowledgeResponseType"),
@@ -198,7 +198,8 @@ def test_openapi_paths_describe_the_routes(app):
     assert described == {"q", "lang", "type", "limit"}
     assert {p["name"] for p in PATHS["/api/v1/lookup"]["get"]["parameters"]} == {"code", "system", "lang"}
     assert {p["name"] for p in PATHS["/api/v1/public/infobutton"]["get"]["parameters"]} == {
-        "mainSearchCriteria.v.c", "mainSearchCriteria.v.cs", "informationRecipient.languageCode.c",
+        "mainSearchCriteria.v.c", "mainSearchCriteria.v.cs", "mainSearchCriteria.v.dn", "mainSearchCriteria.v.c1",
+        "mainSearchCriteria.v.cs1", "mainSearchCriteria.v.dn1", "informationRecipient.languageCode.c",
         "knowledgeResponseType"}
 
 

@@ -1,7 +1,8 @@
 """Education record routes: record, list, amend (never edit), and the FHIR R4 Bundle."""
 from __future__ import annotations
 
-from flask import g
+from flask import current_app, g, request
+from sqlalchemy import select
 
 from portal.api import api, idempotent, json_body, one_page
 from portal.api.auth import require_token
@@ -10,6 +11,7 @@ from portal.api.openapi import (IDEMPOTENCY, PAGE_PARAMS, json_response, model_s
 from portal.care import audit, education, fhir, patients
 from portal.care.timeline import describe_records
 from portal.db import get_session
+from portal.db.models import User
 from portal.web import library
 
 
@@ -75,7 +77,11 @@ def get_education(record_id):
 def education_fhir(patient_id):
     session = get_session()
     patient = patients.get(session, patient_id, g.user)
-    bundle = fhir.bundle(library(), patient, education.for_patient(session, patient))
+    records = education.for_patient(session, patient)
+    users = {user.id: user for user in session.scalars(select(User).where(User.id.in_({r.created_by for r in records})))}
+    systems = fhir.Systems(current_app.config["PORTAL_API_URL"] or request.host_url,
+                           current_app.config["PORTAL_PATIENT_IDENTIFIER_SYSTEM"])
+    bundle = fhir.bundle(library(), patient, records, users, systems)
     audit.record(session, g.user, "read", "fhir_bundle", [patient.id], "api")
     session.commit()
     return bundle, 200, {"Content-Type": "application/fhir+json"}

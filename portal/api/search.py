@@ -148,21 +148,6 @@ def lookup():
 @search_api.get("/public/infobutton")
 def infobutton():
     """The HL7 infobutton URL request (as sent to MedlinePlus Connect), answered as Atom XML or JSON."""
-    from portal.api.infobutton import FORMATS, render
+    from portal.api.infobutton import answer
 
-    code = argument("mainSearchCriteria.v.c", required=True)
-    system = argument("mainSearchCriteria.v.cs", required=True)
-    wanted = argument("knowledgeResponseType", default="text/xml")
-    if wanted not in FORMATS:
-        raise Problem(400, f"'{wanted}' is not a response type the portal sends; use {' or '.join(FORMATS)}",
-                      "knowledgeResponseType")
-    lang = language("informationRecipient.languageCode.c", strict=False)
-    try:
-        system, hits = lookup_hits(code, system, lang)
-    except Problem as error:  # name the infobutton's own parameters
-        error.parameter = {"code": "mainSearchCriteria.v.c", "system": "mainSearchCriteria.v.cs"}.get(
-            error.parameter, error.parameter)
-        raise
-    body = render(wanted, code, system, lang, hits, absolute, current_app.config["PORTAL_SITE_NAME"],
-                  absolute(current_app.config["PORTAL_BASE_URL"]), request.url)
-    return Response(body, mimetype=wanted)
+    return answer()

@@ -1,6 +1,7 @@
 """OpenAPI 3.1 path objects of the search routes (portal/api/search.py), to merge into the API's document."""
 from __future__ import annotations
 
+from portal.api.infobutton import OPENAPI as INFOBUTTON_OPERATION
 from portal.api.openapi import problem_response
 
 _PROBLEM = {"description": "A parameter is missing or wrong (RFC 9457 problem details; `invalid-params` names it).",
@@ -61,25 +62,7 @@ PATHS = {
                 "requested_lang": {"type": "string"}, "results": _HITS}}}}},
             "400": _PROBLEM},
     }},
-    "/api/v1/public/infobutton": {"get": {
-        "summary": "HL7 infobutton (URL-based), answered like MedlinePlus Connect",
-        "description": "Point an EHR's infobutton here instead of MedlinePlus Connect. Public: no sign-in.",
-        "operationId": "infobutton",
-        "parameters": [
-            {"name": "mainSearchCriteria.v.c", "in": "query", "required": True, "schema": {"type": "string"}},
-            {"name": "mainSearchCriteria.v.cs", "in": "query", "required": True,
-             "schema": {"enum": ["2.16.840.1.113883.6.90", "2.16.840.1.113883.6.88"]},
-             "description": "2.16.840.1.113883.6.90 = ICD-10-CM, 2.16.840.1.113883.6.88 = RxNorm."},
-            {"name": "informationRecipient.languageCode.c", "in": "query", "schema": {"type": "string",
-                                                                                      "default": "en"}},
-            {"name": "knowledgeResponseType", "in": "query",
-             "schema": {"enum": ["text/xml", "application/json"], "default": "text/xml"}},
-        ],
-        "responses": {"200": {"description": "An Atom feed with one entry per page.", "content": {
-            "text/xml": {"schema": {"type": "string"}},
-            "application/json": {"schema": {"type": "object", "properties": {"feed": {"type": "object"}}}}}},
-            "400": _PROBLEM},
-    }},
+    "/api/v1/public/infobutton": {"get": INFOBUTTON_OPERATION},
 }
 
 

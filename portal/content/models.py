@@ -101,6 +101,11 @@ def _rxnorm(value: str | int) -> str:
     return value
 
 
+def _one_or_more(value):
+    """A single code, or a list of them, as a list (nothing: an empty list)."""
+    return [] if value is None else value if isinstance(value, list) else [value]
+
+
 def _phone(value: str | int) -> str:
     """Normalize a US phone number to 1-800-662-4357 style; keep N11 and 988 short codes."""
     raw = str(value).strip()
@@ -128,6 +133,7 @@ PastDate = Annotated[dt.date, AfterValidator(_not_future)]
 SecureUrl = Annotated[HttpUrl, AfterValidator(_https)]
 Icd10 = Annotated[str, BeforeValidator(_icd10)]
 RxNorm = Annotated[str, BeforeValidator(_rxnorm)]
+SnomedCode = digit_code("a SNOMED CT concept code", "6,18", "44054006")
 PhoneNumber = Annotated[str, BeforeValidator(_phone)]
 PageHash = Annotated[str, BeforeValidator(_hash)]
 PlainText = Annotated[str, AfterValidator(_plain)]  # shown as written: no HTML
@@ -203,19 +209,28 @@ class PageMeta(Strict):
 
 class ConditionMeta(PageMeta):
     icd10: list[Icd10] = Field(min_length=1, examples=["[I10]"])
+    snomed: list[SnomedCode] = Field(default_factory=list, examples=['["38341003"]'])
     related_medications: list[Slug] = Field(default_factory=list, examples=["[lisinopril, amlodipine]"])
 
 
 class MedicationMeta(PageMeta):
     generic_name: Text = Field(examples=["lisinopril"])
     brand_names: list[Text] = Field(default_factory=list, examples=["[Prinivil, Zestril]"])
-    rxnorm: RxNorm | None = Field(default=None, examples=['"29046"'])
+    # The ingredient's code first, then any clinical-drug codes (SCD, SBD) the sheet answers for.
+    rxnorm_codes: Annotated[list[RxNorm], BeforeValidator(_one_or_more)] = Field(
+        default_factory=list, alias="rxnorm", examples=['"29046"', '["29046", "206765"]'])
     drug_class: Text = Field(examples=['"ACE inhibitor (blood pressure medicine)"'])
     treats: list[Slug] = Field(default_factory=list, examples=["[high-blood-pressure]"])
+
+    @property
+    def rxnorm(self) -> str | None:
+        """The ingredient's RxNorm code (the first one listed)."""
+        return self.rxnorm_codes[0] if self.rxnorm_codes else None
 
 
 class TopicMeta(PageMeta):
     """A subject that is not a disease (falls, advance care planning): like a guide, the code optional."""
 
     icd10: list[Icd10] = Field(default_factory=list, examples=["[Z91.81]"])
+    snomed: list[SnomedCode] = Field(default_factory=list, examples=['["38341003"]'])
     related_medications: list[Slug] = Field(default_factory=list, examples=["[warfarin]"])
