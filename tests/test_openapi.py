@@ -19,7 +19,7 @@ from api_helpers import education, new_patient
 
 # Operations with rules beyond their schema: these may answer schema-valid data with a 422.
 SEMANTIC_RULES = ["findOrAddPatient", "lookUpPatient", "updatePatient", "assignReading", "recordEducation",
-                  "amendEducation"]
+                  "amendEducation", "ccmMinutes"]  # ccmMinutes: ?team= must be one of the caller's teams
 # Search routes answer a parameter they cannot use (a code of the wrong system, a language the site lacks) with 400.
 PARAMETER_RULES = ["search", "lookup", "infobutton"]
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429"]

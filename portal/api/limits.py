@@ -10,7 +10,7 @@ from flask import Flask, current_app, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from portal.care.users import token_hash, user_for_token
+from portal.care.users import TOKEN_PREFIX, token_hash, user_for_token
 from portal.db import get_session
 
 
@@ -21,7 +21,8 @@ def client_key() -> str:
     """
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     token = token.strip()
-    if scheme.lower() == "bearer" and token and user_for_token(get_session(), token) is not None:
+    if (scheme.lower() == "bearer" and token.startswith(TOKEN_PREFIX)  # not another kind (a CDS Hooks JWT)
+            and user_for_token(get_session(), token) is not None):
         return "token:" + token_hash(token)
     sid = session.get("sid") if request.path.startswith("/console") else None
     if sid:  # the cookie is signed, so a session id cannot be made up: one count per signed-in session
