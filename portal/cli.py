@@ -46,14 +46,24 @@ def main() -> None:
 @click.argument("content_dir", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text",
               help="text: file:line: field: problem (fix). github: GitHub Actions annotations.")
-def check(content_dir: str | None, fmt: str) -> None:
+@click.option("--changed-from", metavar="REF",
+              help="A git branch or commit (the pull request's base): a duplicate is blamed on the file changed "
+                   "since REF, not on the listing that was already there.")
+def check(content_dir: str | None, fmt: str, changed_from: str | None) -> None:
     """Validate every content file in CONTENT_DIR (default ./content) and list every problem."""
+    from portal.content.changes import ChangesUnknown, changed_files
     from portal.search.synonyms import read_synonyms
 
     settings = _settings(PORTAL_CONTENT_DIR=content_dir)
     root, languages = settings["PORTAL_CONTENT_DIR"], settings["PORTAL_LANGUAGES"]
+    changed = None
+    if changed_from is not None:
+        try:
+            changed = changed_files(root, changed_from)
+        except ChangesUnknown as exc:
+            raise click.BadParameter(str(exc), param_hint="--changed-from") from None
     try:
-        library = load_library(root, languages, settings["PORTAL_CACHE_DIR"])
+        library = load_library(root, languages, settings["PORTAL_CACHE_DIR"], changed=changed)
     except ContentErrors as exc:  # the synonyms file's own mistakes are listed too
         exc.errors = sorted(exc.errors + read_synonyms(root, languages)[1])
         _print_errors(exc, fmt)

@@ -230,6 +230,7 @@ languages: [en, es, vi]
 last_verified: 2026-11-01
 verified_by: Dana Lee
 example: true
+not_duplicate_of: [example-pantry]
 translations:
   es:
     status: reviewed

@@ -79,16 +79,17 @@ def _site_folder(tmp_path: Path) -> Path:
     return folder
 
 
-def _run_step(step: dict, folder: Path, summary: Path) -> subprocess.CompletedProcess:
+def _run_step(step: dict, folder: Path, summary: Path, values: dict | None = None) -> subprocess.CompletedProcess:
     """Run a workflow step's script with bash -e as the runner does, the portal's commands on PATH."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
     for name, value in step.get("env", {}).items():
-        for expression, actual in GITHUB_VALUES.items():
+        for expression, actual in {**GITHUB_VALUES, "${{ github.base_ref }}": "", **(values or {})}.items():
             value = value.replace(expression, actual)
         assert "${{" not in value, f"no stand-in for the expression in {name}: {value}"
         env[name] = value
     env.update(PATH=os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),
-               GITHUB_STEP_SUMMARY=str(summary), PORTAL_CACHE_DIR="")
+               GITHUB_STEP_SUMMARY=str(summary), PORTAL_CACHE_DIR="",
+               PYTHONPATH=os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]))  # this checkout's portal
     assert "${{" not in step["run"], "pass expressions to scripts through env, not inline"
     return subprocess.run(["bash", "-e", "-c", step["run"]], cwd=folder, env=env, capture_output=True, text=True,
                           timeout=300)
@@ -159,6 +160,38 @@ def test_check_workflow_steps_pass_on_good_content_and_annotate_bad_lines(tmp_pa
     assert _run_step(problems, folder, summary).returncode == 0
     assert (f"content/resources/example-pantry.yaml:{line}: locations[1].address.zip: '2501' is not a US ZIP code"
             in summary.read_text())
+
+
+def _git(folder: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"})
+
+
+def test_check_workflow_blames_a_duplicate_on_the_file_the_pull_request_changed(tmp_path):
+    [job] = _workflow("check.yml")["jobs"].values()
+    assert _step_using(job, "actions/checkout")["with"]["fetch-depth"] == 0  # the base branch's history
+    folder, summary = _site_folder(tmp_path), tmp_path / "summary.md"
+    _git(folder, "init", "-q", "-b", "main")
+    _git(folder, "add", "-A")
+    _git(folder, "commit", "-q", "-m", "the directory")
+    _git(folder, "update-ref", "refs/remotes/origin/main", "HEAD")  # what actions/checkout fetches
+    _git(folder, "switch", "-q", "-c", "new-listing")
+    pantry = folder / "content" / "resources" / "example-pantry.yaml"
+    (folder / "content" / "resources" / "a-pantry.yaml").write_text(
+        pantry.read_text().replace("Example: Riverside Food Pantry", "Example - Riverside Food-Pantry"))
+    _git(folder, "add", "-A")
+    _git(folder, "commit", "-q", "-m", "a listing that is already there")
+    pantry.touch()  # the existing file is the later-modified one: only the pull request's base tells them apart
+    check = _step_running(job, "portal check --format github")
+    result = _run_step(check, folder, summary, {"${{ github.base_ref }}": "main"})
+    assert result.returncode == 1
+    [annotation] = result.stdout.splitlines()
+    assert annotation.startswith("::error file=content/resources/a-pantry.yaml,line=1,title=Content check::name: "
+                                 "likely the same service as content/resources/example-pantry.yaml")
+    problems = _step_running(job, "Each line: file:line")
+    assert _run_step(problems, folder, summary, {"${{ github.base_ref }}": "main"}).returncode == 0
+    assert "content/resources/a-pantry.yaml:1: name: likely the same service" in summary.read_text()
 
 
 def test_deploy_workflow_publishes_to_pages_with_its_address_and_problem_reports():
@@ -259,6 +292,7 @@ FILLED = {
     "languages": "[en, es]",
     "last_verified": (dt.date.today() - dt.timedelta(days=3)).isoformat(),
     "verified_by": "Dana Lee, community health worker",
+    "not_duplicate_of": "[example-pantry]",  # the same phone as the sample pantry of the test content
     "translations.es.status": "reviewed",
     "translations.es.reviewed_by": "Ana Ruiz, medical interpreter",
     "translations.es.name": "Banco de Comida de Riverside",

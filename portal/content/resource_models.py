@@ -234,6 +234,7 @@ class Resource(Strict):
     last_verified: PastDate = Field(examples=["2026-11-20"])
     verified_by: Text = Field(examples=['"Dana Lee, community health worker"'])
     example: bool = False
+    not_duplicate_of: list[Slug] = Field(default_factory=list, examples=["[riverside-food-bank-north]"])
     translations: dict[str, ResourceText] = Field(default_factory=dict)  # keys checked by the loader
 
     def text(self, field: str, lang: str) -> str | None:

@@ -2,7 +2,7 @@
 
 IDs are UUIDs derived from slugs (uuid5), and nothing depends on the clock, so an unchanged
 directory exports byte-identically. What HSDS has no field for (our category ids, the file's slug,
-the example flag, translations, the IANA time zone) travels as `attributes` whose taxonomy term
+the example flag, not_duplicate_of, translations, the IANA time zone) travels as `attributes` whose taxonomy term
 belongs to the `care-guide-portal` taxonomy, so an import restores it.
 """
 from __future__ import annotations
@@ -166,6 +166,8 @@ def _service_at_locations(resource: Resource, service_id: str, slug: str) -> lis
 def _portal_attributes(entry: ResourceEntry, service_id: str) -> list[dict]:
     resource, slug = entry.data, entry.slug
     fields = [("slug", slug)] + ([("example", "true")] if resource.example else [])
+    if resource.not_duplicate_of:
+        fields.append(("not_duplicate_of", ",".join(resource.not_duplicate_of)))
     for lang, text in sorted(resource.translations.items()):
         for name, value in text.model_dump(exclude_none=True).items():
             fields.append((f"translation:{lang}:{name}", str(value)))

@@ -211,6 +211,8 @@ def resource_data(service: dict, taxonomy: Taxonomy, notes: list[str]) -> dict:
     data["verified_by"] = verified.get("updated_by") or service.get("assurer_email") or ""
     if portal.get("example") == "true":
         data["example"] = True
+    if portal.get("not_duplicate_of"):
+        data["not_duplicate_of"] = portal["not_duplicate_of"].split(",")
     translations: dict = {}
     for code, value in portal.items():
         if code.startswith("translation:"):
