@@ -292,7 +292,8 @@ FILLED = {
     "languages": "[en, es]",
     "last_verified": (dt.date.today() - dt.timedelta(days=3)).isoformat(),
     "verified_by": "Dana Lee, community health worker",
-    "not_duplicate_of": "[example-pantry]",  # the same phone as the sample pantry of the test content
+    "not_duplicate_of": "[example-pantry]",
+    "hsds_id": '"riverside-211-00042"',  # the same phone as the sample pantry of the test content
     "translations.es.status": "reviewed",
     "translations.es.reviewed_by": "Ana Ruiz, medical interpreter",
     "translations.es.name": "Banco de Comida de Riverside",

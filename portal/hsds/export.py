@@ -177,7 +177,7 @@ def _portal_attributes(entry: ResourceEntry, service_id: str) -> list[dict]:
 def service_record(entry: ResourceEntry, taxonomy: Taxonomy) -> dict:
     """One resource as an HSDS 3.0.1 service, with its organization, phones, schedules and places."""
     resource, slug = entry.data, entry.slug
-    service_id = uid("service", slug)
+    service_id = resource.hsds_id or uid("service", slug)  # an imported listing keeps its feed's id
     record: dict = {"id": service_id}
     organization = organization_record(resource)
     if organization:
