@@ -79,9 +79,10 @@ def _site_folder(tmp_path: Path) -> Path:
     return folder
 
 
-def _run_step(step: dict, folder: Path, summary: Path, values: dict | None = None) -> subprocess.CompletedProcess:
+def _run_step(step: dict, folder: Path, summary: Path, values: dict | None = None,
+              runner_env: dict | None = None) -> subprocess.CompletedProcess:
     """Run a workflow step's script with bash -e as the runner does, the portal's commands on PATH."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")} | (runner_env or {})
     for name, value in step.get("env", {}).items():
         for expression, actual in {**GITHUB_VALUES, "${{ github.base_ref }}": "", **(values or {})}.items():
             value = value.replace(expression, actual)
@@ -97,7 +98,7 @@ def _run_step(step: dict, folder: Path, summary: Path, values: dict | None = Non
 
 def test_every_workflow_passes_actionlint():
     files = sorted([*WORKFLOWS.glob("*.yml"), *WORKFLOWS.glob("*.yaml")])
-    assert {f.name for f in files} >= {"check.yml", "deploy.yml", "stale.yml"}
+    assert {f.name for f in files} >= {"check.yml", "deploy.yml", "stale.yml", "hsds-sync.yml"}
     result = _lint(*files)
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
 
@@ -192,6 +193,38 @@ def test_check_workflow_blames_a_duplicate_on_the_file_the_pull_request_changed(
     problems = _step_running(job, "Each line: file:line")
     assert _run_step(problems, folder, summary, {"${{ github.base_ref }}": "main"}).returncode == 0
     assert "content/resources/a-pantry.yaml:1: name: likely the same service" in summary.read_text()
+
+
+def test_hsds_sync_workflow_fetches_the_feed_imports_it_and_proposes_a_pull_request(tmp_path):
+    workflow = _workflow("hsds-sync.yml")
+    assert "schedule" in workflow["on"] and "workflow_dispatch" in workflow["on"]
+    [job] = workflow["jobs"].values()
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert "gh pr create" in _step_running(job, "git push")["run"]
+    # The fetch and import steps, run here on a feed exported from the fixture directory (curl reads file://).
+    folder, summary = _site_folder(tmp_path), tmp_path / "summary.md"
+    feed = tmp_path / "export"
+    subprocess.run([str(Path(sys.executable).parent / "portal"), "export", "hsds", str(feed), "--content",
+                    str(folder / "content")], check=True, capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    for name in ("crisis-line.yaml", "example-pantry.yaml"):
+        (folder / "content" / "resources" / name).unlink()
+    (tmp_path / "temp").mkdir()
+    runner_env = {"RUNNER_TEMP": str(tmp_path / "temp"), "GITHUB_ENV": str(tmp_path / "github_env")}
+    fetch = _run_step(_step_running(job, "curl"), folder, summary, {
+        "${{ vars.HSDS_FEED_URL }}": (feed / "services.json").as_uri(), "${{ secrets.HSDS_FEED_TOKEN }}": ""},
+        runner_env)
+    assert fetch.returncode == 0, fetch.stderr
+    [line] = (tmp_path / "github_env").read_text().splitlines()
+    assert line == f"FEED={tmp_path / 'temp' / 'feed' / 'services.json'}"
+    imported = _run_step(_step_running(job, "portal import hsds"), folder, summary, None,
+                         {**runner_env, "FEED": line.removeprefix("FEED=")})
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    assert "2 added, 0 changed, 0 unchanged, 0 gone" in (tmp_path / "temp" / "import.txt").read_text()
+    assert sorted(p.name for p in (folder / "content" / "resources").iterdir()) == [
+        "crisis-line.yaml", "example-pantry.yaml"]
+    unset = _run_step(_step_running(job, "curl"), folder, summary, {
+        "${{ vars.HSDS_FEED_URL }}": "", "${{ secrets.HSDS_FEED_TOKEN }}": ""}, runner_env)
+    assert unset.returncode == 1 and "Set the repository variable HSDS_FEED_URL" in unset.stdout
 
 
 def test_deploy_workflow_publishes_to_pages_with_its_address_and_problem_reports():
