@@ -40,6 +40,21 @@ def _relink(text: str, n: int, counts: dict[str, int]) -> str:
                   lambda m: f"]({m.group(1)}:{slug(m.group(1), n + 7)})", text)
 
 
+def _distinct_listing(source: str, n: int) -> str:
+    """A copy of a starter listing with its own name, phones and web page, so `portal check` sees no duplicate."""
+    text = re.sub(r"^name: .*$", f"name: Synthetic service {n:05d}", source, count=1, flags=re.M)
+    text = re.sub(r"^website: .*$", f"website: https://service-{n:05d}.example.org/", text, flags=re.M)
+    text = re.sub(r"^not_duplicate_of: .*\n", "", text, flags=re.M)
+    numbers = iter(range(n * 4, n * 4 + 100))
+
+    def own_number(match: re.Match) -> str:
+        if len(re.sub(r"\D", "", match[2])) <= 3:  # 211, 988: shared short codes stay
+            return match[0]
+        k = next(numbers)
+        return f'{match[1]}"1-800-{200 + k // 10000:03d}-{k % 10000:04d}"'
+    return re.sub(r'^(\s*- number: )"?([^"\n]*)"?$', own_number, text, flags=re.M)
+
+
 def generate(out: Path, pages: int) -> dict[str, int]:
     """Write about `pages` pages (conditions, medications, resources) into `out`."""
     if out.exists():
@@ -52,7 +67,7 @@ def generate(out: Path, pages: int) -> dict[str, int]:
             source = sources[n % len(sources)].read_text(encoding="utf-8")
             slug = f"{kind}-{n:05d}"
             if kind == "resource":
-                text = re.sub(r"^name: .*$", f"name: Synthetic service {n:05d}", source, count=1, flags=re.M)
+                text = _distinct_listing(source, n)
                 (out / "resources").mkdir(exist_ok=True)
                 (out / "resources" / f"{slug}.yaml").write_text(text, encoding="utf-8")
                 continue

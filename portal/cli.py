@@ -46,14 +46,24 @@ def main() -> None:
 @click.argument("content_dir", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text",
               help="text: file:line: field: problem (fix). github: GitHub Actions annotations.")
-def check(content_dir: str | None, fmt: str) -> None:
+@click.option("--changed-from", metavar="REF",
+              help="A git branch or commit (the pull request's base): a duplicate is blamed on the file changed "
+                   "since REF, not on the listing that was already there.")
+def check(content_dir: str | None, fmt: str, changed_from: str | None) -> None:
     """Validate every content file in CONTENT_DIR (default ./content) and list every problem."""
+    from portal.content.changes import ChangesUnknown, changed_files
     from portal.search.synonyms import read_synonyms
 
     settings = _settings(PORTAL_CONTENT_DIR=content_dir)
     root, languages = settings["PORTAL_CONTENT_DIR"], settings["PORTAL_LANGUAGES"]
+    changed = None
+    if changed_from is not None:
+        try:
+            changed = changed_files(root, changed_from)
+        except ChangesUnknown as exc:
+            raise click.BadParameter(str(exc), param_hint="--changed-from") from None
     try:
-        library = load_library(root, languages, settings["PORTAL_CACHE_DIR"])
+        library = load_library(root, languages, settings["PORTAL_CACHE_DIR"], changed=changed)
     except ContentErrors as exc:  # the synonyms file's own mistakes are listed too
         exc.errors = sorted(exc.errors + read_synonyms(root, languages)[1])
         _print_errors(exc, fmt)
@@ -165,10 +175,13 @@ def import_group() -> None:
 @import_group.command(name="hsds")
 @click.argument("source")
 @click.option("--content", "content_dir", help="Content folder whose resources/ receives the files (default ./content).")
-def import_hsds(source: str, content_dir: str | None) -> None:
-    """Turn an HSDS dataset (services JSON, or a CSV package folder) into resource files.
+@click.option("--dry-run", is_flag=True, help="Show what would be added, changed and gone; write nothing.")
+@click.option("--overwrite", is_flag=True, help="Replace fields edited here since the last import with the feed's.")
+def import_hsds(source: str, content_dir: str | None, dry_run: bool, overwrite: bool) -> None:
+    """Turn an HSDS dataset (services JSON, organizations with their services, or a CSV package) into listings.
 
-    Existing files are never overwritten. Fields that do not fit are reported and kept as comments.
+    Importing the same feed again updates the listings it made (matched by hsds_id) and keeps the fields
+    edited here since, unless --overwrite. Fields that do not fit are reported and kept as comments.
     """
     from pathlib import Path
 
@@ -184,19 +197,28 @@ def import_hsds(source: str, content_dir: str | None) -> None:
         _print_errors(ContentErrors(errors), "text")
         click.echo("The import needs the categories: fix content/taxonomy.yaml first.", err=True)
         sys.exit(1)
-    report = import_dataset(Path(source), root / "resources", taxonomy)
-    for path in report.written:
-        click.echo(f"wrote {path}")
+    report = import_dataset(Path(source), root / "resources", taxonomy, dry_run=dry_run, overwrite=overwrite)
+    would = "would be " if dry_run else ""
+    for path in report.added:
+        click.echo(f"{would}added: {path}")
+    for path, fields in report.changed:
+        click.echo(f"{would}changed: {path} ({', '.join(fields)})")
+    for path, fields in report.kept:
+        click.echo(f"kept as edited here: {path} ({', '.join(fields)}; --overwrite takes the feed's)")
+    for path, hsds_id in report.gone:
+        click.echo(f"gone: {path} (service {hsds_id} is no longer an active service of the feed; "
+                   "delete the file if the service has closed)")
     for line in report.skipped:
         click.echo(f"not imported: {line}", err=True)
     for line in report.unmapped:
         click.echo(f"kept as a comment: {line}", err=True)
     for line in report.invalid:
         click.echo(f"to fix: {line}", err=True)
-    click.echo(f"Imported {len(report.written)} services; {len(report.skipped)} records not imported, "
-               f"{len(report.unmapped)} fields kept as comments, {len(report.invalid)} problems to fix "
-               f"(run 'portal check').", err=True)
-    if report.skipped and not report.written:
+    click.echo(f"{'Dry run, nothing written: ' if dry_run else ''}{len(report.added)} added, "
+               f"{len(report.changed)} changed, {report.unchanged} unchanged, {len(report.gone)} gone; "
+               f"{len(report.skipped)} records not imported, {len(report.unmapped)} fields kept as comments, "
+               f"{len(report.invalid)} problems to fix (run 'portal check').", err=True)
+    if report.skipped and not (report.added or report.changed or report.unchanged):
         sys.exit(1)
 
 

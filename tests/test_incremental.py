@@ -55,7 +55,8 @@ def delete_content(content: Path) -> None:
 def add_content(content: Path) -> None:
     shutil.copy(content / "resources" / "crisis-line.yaml", content / "resources" / "another-line.yaml")
     path = content / "resources" / "another-line.yaml"
-    path.write_text(path.read_text().replace("988 Suicide & Crisis Lifeline", "Another line"))
+    path.write_text(path.read_text().replace("988 Suicide & Crisis Lifeline", "Another line")
+                    .replace("https://988lifeline.org", "https://another-line.example.org"))
 
 
 CHANGES = {"content edit": edit_content, "title edit": edit_title, "content delete": delete_content,

@@ -79,16 +79,18 @@ def _site_folder(tmp_path: Path) -> Path:
     return folder
 
 
-def _run_step(step: dict, folder: Path, summary: Path) -> subprocess.CompletedProcess:
+def _run_step(step: dict, folder: Path, summary: Path, values: dict | None = None,
+              runner_env: dict | None = None) -> subprocess.CompletedProcess:
     """Run a workflow step's script with bash -e as the runner does, the portal's commands on PATH."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")} | (runner_env or {})
     for name, value in step.get("env", {}).items():
-        for expression, actual in GITHUB_VALUES.items():
+        for expression, actual in {**GITHUB_VALUES, "${{ github.base_ref }}": "", **(values or {})}.items():
             value = value.replace(expression, actual)
         assert "${{" not in value, f"no stand-in for the expression in {name}: {value}"
         env[name] = value
     env.update(PATH=os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),
-               GITHUB_STEP_SUMMARY=str(summary), PORTAL_CACHE_DIR="")
+               GITHUB_STEP_SUMMARY=str(summary), PORTAL_CACHE_DIR="",
+               PYTHONPATH=os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]))  # this checkout's portal
     assert "${{" not in step["run"], "pass expressions to scripts through env, not inline"
     return subprocess.run(["bash", "-e", "-c", step["run"]], cwd=folder, env=env, capture_output=True, text=True,
                           timeout=300)
@@ -96,7 +98,7 @@ def _run_step(step: dict, folder: Path, summary: Path) -> subprocess.CompletedPr
 
 def test_every_workflow_passes_actionlint():
     files = sorted([*WORKFLOWS.glob("*.yml"), *WORKFLOWS.glob("*.yaml")])
-    assert {f.name for f in files} >= {"check.yml", "deploy.yml", "stale.yml"}
+    assert {f.name for f in files} >= {"check.yml", "deploy.yml", "stale.yml", "hsds-sync.yml"}
     result = _lint(*files)
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
 
@@ -159,6 +161,70 @@ def test_check_workflow_steps_pass_on_good_content_and_annotate_bad_lines(tmp_pa
     assert _run_step(problems, folder, summary).returncode == 0
     assert (f"content/resources/example-pantry.yaml:{line}: locations[1].address.zip: '2501' is not a US ZIP code"
             in summary.read_text())
+
+
+def _git(folder: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"})
+
+
+def test_check_workflow_blames_a_duplicate_on_the_file_the_pull_request_changed(tmp_path):
+    [job] = _workflow("check.yml")["jobs"].values()
+    assert _step_using(job, "actions/checkout")["with"]["fetch-depth"] == 0  # the base branch's history
+    folder, summary = _site_folder(tmp_path), tmp_path / "summary.md"
+    _git(folder, "init", "-q", "-b", "main")
+    _git(folder, "add", "-A")
+    _git(folder, "commit", "-q", "-m", "the directory")
+    _git(folder, "update-ref", "refs/remotes/origin/main", "HEAD")  # what actions/checkout fetches
+    _git(folder, "switch", "-q", "-c", "new-listing")
+    pantry = folder / "content" / "resources" / "example-pantry.yaml"
+    (folder / "content" / "resources" / "a-pantry.yaml").write_text(
+        pantry.read_text().replace("Example: Riverside Food Pantry", "Example - Riverside Food-Pantry"))
+    _git(folder, "add", "-A")
+    _git(folder, "commit", "-q", "-m", "a listing that is already there")
+    pantry.touch()  # the existing file is the later-modified one: only the pull request's base tells them apart
+    check = _step_running(job, "portal check --format github")
+    result = _run_step(check, folder, summary, {"${{ github.base_ref }}": "main"})
+    assert result.returncode == 1
+    [annotation] = result.stdout.splitlines()
+    assert annotation.startswith("::error file=content/resources/a-pantry.yaml,line=1,title=Content check::name: "
+                                 "likely the same service as content/resources/example-pantry.yaml")
+    problems = _step_running(job, "Each line: file:line")
+    assert _run_step(problems, folder, summary, {"${{ github.base_ref }}": "main"}).returncode == 0
+    assert "content/resources/a-pantry.yaml:1: name: likely the same service" in summary.read_text()
+
+
+def test_hsds_sync_workflow_fetches_the_feed_imports_it_and_proposes_a_pull_request(tmp_path):
+    workflow = _workflow("hsds-sync.yml")
+    assert "schedule" in workflow["on"] and "workflow_dispatch" in workflow["on"]
+    [job] = workflow["jobs"].values()
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert "gh pr create" in _step_running(job, "git push")["run"]
+    # The fetch and import steps, run here on a feed exported from the fixture directory (curl reads file://).
+    folder, summary = _site_folder(tmp_path), tmp_path / "summary.md"
+    feed = tmp_path / "export"
+    subprocess.run([str(Path(sys.executable).parent / "portal"), "export", "hsds", str(feed), "--content",
+                    str(folder / "content")], check=True, capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    for name in ("crisis-line.yaml", "example-pantry.yaml"):
+        (folder / "content" / "resources" / name).unlink()
+    (tmp_path / "temp").mkdir()
+    runner_env = {"RUNNER_TEMP": str(tmp_path / "temp"), "GITHUB_ENV": str(tmp_path / "github_env")}
+    fetch = _run_step(_step_running(job, "curl"), folder, summary, {
+        "${{ vars.HSDS_FEED_URL }}": (feed / "services.json").as_uri(), "${{ secrets.HSDS_FEED_TOKEN }}": ""},
+        runner_env)
+    assert fetch.returncode == 0, fetch.stderr
+    [line] = (tmp_path / "github_env").read_text().splitlines()
+    assert line == f"FEED={tmp_path / 'temp' / 'feed' / 'services.json'}"
+    imported = _run_step(_step_running(job, "portal import hsds"), folder, summary, None,
+                         {**runner_env, "FEED": line.removeprefix("FEED=")})
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    assert "2 added, 0 changed, 0 unchanged, 0 gone" in (tmp_path / "temp" / "import.txt").read_text()
+    assert sorted(p.name for p in (folder / "content" / "resources").iterdir()) == [
+        "crisis-line.yaml", "example-pantry.yaml"]
+    unset = _run_step(_step_running(job, "curl"), folder, summary, {
+        "${{ vars.HSDS_FEED_URL }}": "", "${{ secrets.HSDS_FEED_TOKEN }}": ""}, runner_env)
+    assert unset.returncode == 1 and "Set the repository variable HSDS_FEED_URL" in unset.stdout
 
 
 def test_deploy_workflow_publishes_to_pages_with_its_address_and_problem_reports():
@@ -259,6 +325,8 @@ FILLED = {
     "languages": "[en, es]",
     "last_verified": (dt.date.today() - dt.timedelta(days=3)).isoformat(),
     "verified_by": "Dana Lee, community health worker",
+    "not_duplicate_of": "[example-pantry]",
+    "hsds_id": '"riverside-211-00042"',  # the same phone as the sample pantry of the test content
     "translations.es.status": "reviewed",
     "translations.es.reviewed_by": "Ana Ruiz, medical interpreter",
     "translations.es.name": "Banco de Comida de Riverside",

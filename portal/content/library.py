@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from babel import Locale, UnknownLocaleError
 from pydantic import ValidationError
 
 from portal.content.cache import ContentCache, read_files
+from portal.content.duplicates import Listing, likely_duplicates
 from portal.content.errors import ContentError, ContentErrors
 from portal.content.frontmatter import YamlDocument, parse_yaml
 from portal.content.models import SLUG_RE
@@ -94,8 +94,10 @@ class Library:
 class _Loader:
     """Collects every error while reading a content tree."""
 
-    def __init__(self, root: Path, languages: tuple[str, ...], cache: ContentCache, progress=None):
+    def __init__(self, root: Path, languages: tuple[str, ...], cache: ContentCache, progress=None,
+                 changed: set[Path] | None = None):
         self.root = root
+        self.changed = changed
         self.cache = cache
         self.progress = progress
         self.languages = languages
@@ -122,7 +124,7 @@ class _Loader:
         self.load_taxonomy()
         tasks = [task for kind in PAGE_KINDS for task in self.page_files(kind)]
         tasks += self.resource_files()
-        names: dict[str, str] = {}
+        listings: list[Listing] = []
         for task, result in zip(tasks, read_files(tasks, self.cache, progress=self.progress)):
             kind, slug, lang, _file, rel = task
             self.errors += result.errors
@@ -137,12 +139,9 @@ class _Loader:
             if kind != "resource":
                 self.library.pages_of(kind).setdefault(slug, {})[lang] = result.item
                 continue
-            key = re.sub(r"[^a-z0-9]+", " ", result.item.name.casefold().replace("&", " and ")).strip()
-            if key in names:
-                self.error(rel, result.document.line_of(("name",)), "name", f"'{result.item.name}' is already listed",
-                           f"this resource is in {names[key]}; update that file instead")
-            names.setdefault(key, rel)
             self.library.resources[slug] = ResourceEntry(slug, rel, result.item)
+            listings.append(Listing(slug, rel, _file, result.item))
+        self.check_duplicates(listings)
         self.check_links()
         self.check_translated_numbers()
         return self.library
@@ -232,6 +231,26 @@ class _Loader:
             tasks.append(("resource", slug, "", file, rel))
         return tasks
 
+    def check_duplicates(self, listings: list[Listing]) -> None:
+        """A listing that looks like another is blamed on the changed file (see portal.content.duplicates)."""
+        for index, listing in enumerate(listings):
+            for position, slug in enumerate(listing.data.not_duplicate_of):
+                if slug == listing.slug or slug not in self.library.resources:
+                    line = self.meta_lines[listing.rel].line_of(("not_duplicate_of", position))
+                    close = difflib.get_close_matches(slug, sorted(self.library.resources), n=1, cutoff=0.75)
+                    self.error(listing.rel, line, f"not_duplicate_of[{position + 1}]",
+                               f"'{slug}' is this listing itself" if slug == listing.slug else
+                               f"there is no resource '{slug}'",
+                               f"did you mean '{close[0]}'?" if close and close[0] != listing.slug else
+                               "name the file (without .yaml) of the other listing")
+        for fix, other, clues in likely_duplicates(listings, self.changed):
+            document = self.meta_lines[fix.rel]
+            reasons = " and ".join(clue.reason for clue in clues)
+            self.error(fix.rel, document.line_of(clues[0].field), _dotted(clues[0].field),
+                       f"likely the same service as {other.rel} ('{other.data.name}'): {reasons}",
+                       f"update {other.rel} instead; if they are different services, "
+                       f"add 'not_duplicate_of: [{other.slug}]'")
+
     def check_categories(self, rel: str, document: YamlDocument) -> None:
         """Categories must exist in the taxonomy; checked even when other fields are wrong."""
         taxonomy = self.library.taxonomy
@@ -308,6 +327,14 @@ class _Loader:
                    f"use the folder or file name of an existing {kind}, or add that {kind} first")
 
 
+def _dotted(path: tuple) -> str:
+    """('phones', 0, 'number') -> 'phones[1].number', as the schema errors name fields."""
+    text = ""
+    for part in path:
+        text += f"[{part + 1}]" if isinstance(part, int) else ("." if text else "") + part
+    return text
+
+
 def read_taxonomy(root: str | Path) -> tuple[Taxonomy | None, list[ContentError]]:
     """Only content/taxonomy.yaml, checked as `portal check` checks it, for tools that need the categories."""
     loader = _Loader(Path(root), (SOURCE_LANGUAGE,), ContentCache(None))
@@ -325,12 +352,13 @@ def is_language(code: str) -> bool:
 
 
 def load_library(root: str | Path, languages: tuple[str, ...] = (SOURCE_LANGUAGE,),
-                 cache_dir: str | Path | None = None, progress=None) -> Library:
+                 cache_dir: str | Path | None = None, progress=None, changed: set[Path] | None = None) -> Library:
     """Load and validate a content tree; raise ContentErrors listing every problem found.
 
     With `cache_dir`, pages whose files did not change since the last load are not parsed again.
+    `changed` (resolved paths, e.g. the files of a pull request) are the files blamed for duplicates.
     """
-    loader = _Loader(Path(root), tuple(languages), ContentCache(cache_dir), progress)
+    loader = _Loader(Path(root), tuple(languages), ContentCache(cache_dir), progress, changed)
     library = loader.load()
     if loader.errors:
         exc = ContentErrors(loader.errors)

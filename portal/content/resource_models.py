@@ -234,7 +234,12 @@ class Resource(Strict):
     last_verified: PastDate = Field(examples=["2026-11-20"])
     verified_by: Text = Field(examples=['"Dana Lee, community health worker"'])
     example: bool = False
+    not_duplicate_of: list[Slug] = Field(default_factory=list, examples=["[riverside-food-bank-north]"])
     translations: dict[str, ResourceText] = Field(default_factory=dict)  # keys checked by the loader
+    # Written by `portal import hsds`: the feed's service id, and a hash of each value the feed gave,
+    # so that the next import updates this file and keeps the fields edited here.
+    hsds_id: Text | None = Field(default=None, examples=['"riverside-211-00042"'])
+    imported: dict[str, Annotated[str, Field(pattern=r"^[0-9a-f]{16}$")]] = Field(default_factory=dict)
 
     def text(self, field: str, lang: str) -> str | None:
         """A translatable field in `lang`, or in English when it has no translation."""

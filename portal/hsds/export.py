@@ -2,7 +2,7 @@
 
 IDs are UUIDs derived from slugs (uuid5), and nothing depends on the clock, so an unchanged
 directory exports byte-identically. What HSDS has no field for (our category ids, the file's slug,
-the example flag, translations, the IANA time zone) travels as `attributes` whose taxonomy term
+the example flag, not_duplicate_of, translations, the IANA time zone) travels as `attributes` whose taxonomy term
 belongs to the `care-guide-portal` taxonomy, so an import restores it.
 """
 from __future__ import annotations
@@ -166,6 +166,8 @@ def _service_at_locations(resource: Resource, service_id: str, slug: str) -> lis
 def _portal_attributes(entry: ResourceEntry, service_id: str) -> list[dict]:
     resource, slug = entry.data, entry.slug
     fields = [("slug", slug)] + ([("example", "true")] if resource.example else [])
+    if resource.not_duplicate_of:
+        fields.append(("not_duplicate_of", ",".join(resource.not_duplicate_of)))
     for lang, text in sorted(resource.translations.items()):
         for name, value in text.model_dump(exclude_none=True).items():
             fields.append((f"translation:{lang}:{name}", str(value)))
@@ -175,7 +177,7 @@ def _portal_attributes(entry: ResourceEntry, service_id: str) -> list[dict]:
 def service_record(entry: ResourceEntry, taxonomy: Taxonomy) -> dict:
     """One resource as an HSDS 3.0.1 service, with its organization, phones, schedules and places."""
     resource, slug = entry.data, entry.slug
-    service_id = uid("service", slug)
+    service_id = resource.hsds_id or uid("service", slug)  # an imported listing keeps its feed's id
     record: dict = {"id": service_id}
     organization = organization_record(resource)
     if organization:

@@ -1,8 +1,9 @@
-"""An HSDS 3.0 dataset (JSON or the CSV package) into resource YAML files.
+"""An HSDS 3.0 dataset (JSON or the CSV package) into resource YAML files, again and again.
 
 Every record and field that cannot be mapped is reported, and also written as a comment at the top
 of the file it belongs to, so nothing is dropped silently. The files are then checked with the
-same validation as `portal check`.
+same validation as `portal check`. Importing the same feed again updates the listings it made
+(matched by `hsds_id`) and keeps what a person edited since (portal.hsds.sync).
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from portal.content.models import SLUG_RE
 from portal.content.pages import read_resource
 from portal.content.resource_models import WEEKDAYS, Taxonomy
 from portal.hsds.export import ALL_DAY, BYDAY
+from portal.hsds.records import services_in
+from portal.hsds.sync import fresh, listings_by_id, merge
 from portal.hsds.tables import read_package
 
 PHONE_TYPES = {"voice": "voice", "cell": "voice", "text": "text", "fax": "fax", "textphone": "tty", "tty": "tty"}
@@ -27,15 +30,24 @@ ZONES = {-5: "America/New_York", -6: "America/Chicago", -7: "America/Denver", -8
 HANDLED = {"id", "organization_id", "name", "description", "url", "email", "status", "interpretation_services",
            "application_process", "fees_description", "eligibility_description", "assured_date", "phones",
            "schedules", "service_areas", "service_at_locations", "languages", "organization", "cost_options",
-           "attributes", "metadata", "last_modified", "program_id"}
+           "attributes", "metadata", "last_modified", "program_id", "alternate_name", "minimum_age", "maximum_age",
+           "required_documents", "assurer_email"}
 
 
 @dataclass
 class ImportReport:
-    written: list[Path] = field(default_factory=list)
+    added: list[Path] = field(default_factory=list)
+    changed: list[tuple[Path, list[str]]] = field(default_factory=list)  # file, fields the feed changed
+    kept: list[tuple[Path, list[str]]] = field(default_factory=list)  # file, fields edited here and kept
+    gone: list[tuple[Path, str]] = field(default_factory=list)  # listings made by an import, not in the feed now
+    unchanged: int = 0
     skipped: list[str] = field(default_factory=list)  # whole records not imported, with why
     unmapped: list[str] = field(default_factory=list)  # fields kept only as comments
     invalid: list[str] = field(default_factory=list)  # errors `portal check` will show in the written files
+
+    @property
+    def written(self) -> list[Path]:
+        return self.added + [path for path, _ in self.changed]
 
 
 def read_dataset(source: Path) -> tuple[list[dict], list[str]]:
@@ -158,8 +170,30 @@ def _locations(service: dict) -> list[dict]:
     return locations
 
 
-def resource_data(service: dict, taxonomy: Taxonomy, notes: list[str]) -> dict:
-    """One HSDS service as the fields of a resource file; what does not fit goes into `notes`."""
+def _joined(*parts: str | None) -> str | None:
+    """Sentences joined with a space; None when there are none."""
+    text = " ".join(p.strip() for p in parts if p and p.strip())
+    return text or None
+
+
+def _ages(service: dict) -> str | None:
+    """minimum_age and maximum_age as a sentence for the eligibility: 'Ages 18 to 64.'"""
+    def whole(value):
+        return None if value in (None, "") else f"{float(value):g}"
+    low, high = whole(service.get("minimum_age")), whole(service.get("maximum_age"))
+    if low and high:
+        return f"Ages {low} to {high}."
+    if low:
+        return f"Ages {low} and older."
+    return f"Ages {high} and younger." if high else None
+
+
+def resource_data(service: dict, taxonomy: Taxonomy, notes: list[str], source_name: str = "") -> dict:
+    """One HSDS service as the fields of a resource file; what does not fit goes into `notes`.
+
+    The verifier is a name from the feed's metadata, never an email address (those stay out of the
+    site); without one, the listing says it was imported from the feed.
+    """
     portal = _portal_fields(service.get("attributes", []))
     data: dict = {"name": service.get("name", "")}
     org = service.get("organization")
@@ -167,10 +201,13 @@ def resource_data(service: dict, taxonomy: Taxonomy, notes: list[str]) -> dict:
         described = org.get("description") if org.get("description") != org.get("name") else None
         data["organization"] = {k: v for k, v in (("name", org.get("name")), ("description", described),
                                                    ("website", org.get("website")), ("email", org.get("email"))) if v}
-    data["description"] = service.get("description", "")
+    also = service.get("alternate_name")
+    data["description"] = _joined(service.get("description", ""),
+                                  f"Also called {also}." if also and also != data["name"] else None)
     data["categories"] = _categories(service, taxonomy, notes)
-    if service.get("eligibility_description"):
-        data["eligibility"] = service["eligibility_description"]
+    eligibility = _joined(service.get("eligibility_description"), _ages(service))
+    if eligibility:
+        data["eligibility"] = eligibility
     cost = next((c for c in service.get("cost_options") or []), {})
     data["cost"] = cost.get("option") if cost.get("option") in ("free", "low-cost", "sliding-scale", "fees") else (
         "free" if cost.get("amount") == 0 else "fees")
@@ -179,10 +216,13 @@ def resource_data(service: dict, taxonomy: Taxonomy, notes: list[str]) -> dict:
     fees = service.get("fees_description") or cost.get("amount_description")
     if fees:
         data["fees"] = fees
-    for ours, theirs in (("application_process", "application_process"),
-                         ("interpretation_services", "interpretation_services")):
-        if service.get(theirs):
-            data[ours] = service[theirs]
+    documents = [d["document"] for d in service.get("required_documents") or [] if d.get("document")]
+    application = _joined(service.get("application_process"),
+                          "Bring: " + "; ".join(d.rstrip(".") for d in documents) + "." if documents else None)
+    if application:
+        data["application_process"] = application
+    if service.get("interpretation_services"):
+        data["interpretation_services"] = service["interpretation_services"]
     phones = []
     for phone in service.get("phones") or []:
         entry = {"number": str(phone.get("number", "")), "type": PHONE_TYPES.get(phone.get("type", "voice"), "voice")}
@@ -208,9 +248,12 @@ def resource_data(service: dict, taxonomy: Taxonomy, notes: list[str]) -> dict:
         data["languages"] = codes
     verified = next((m for m in service.get("metadata") or [] if m.get("last_action_type") == "verified"), {})
     data["last_verified"] = service.get("assured_date") or verified.get("last_action_date") or ""
-    data["verified_by"] = verified.get("updated_by") or service.get("assurer_email") or ""
+    who = str(verified.get("updated_by") or "")
+    data["verified_by"] = who if who and "@" not in who else f"Imported from the HSDS feed {source_name}".strip()
     if portal.get("example") == "true":
         data["example"] = True
+    if portal.get("not_duplicate_of"):
+        data["not_duplicate_of"] = portal["not_duplicate_of"].split(",")
     translations: dict = {}
     for code, value in portal.items():
         if code.startswith("translation:"):
@@ -235,26 +278,54 @@ def slug_for(service: dict, taken: set[str]) -> str:
     return slug
 
 
-def import_dataset(source: Path, target: Path, taxonomy: Taxonomy) -> ImportReport:
-    """Write one YAML file per active service of `source` into `target`; never overwrite a file."""
+def import_dataset(source: Path, target: Path, taxonomy: Taxonomy, dry_run: bool = False,
+                   overwrite: bool = False) -> ImportReport:
+    """Add a YAML file per new active service of `source` into `target`, update the ones an import made.
+
+    Fields edited here since the last import are kept unless `overwrite`. Listings that an import made
+    but whose service is no longer in the feed (or no longer active) are reported as gone, never deleted.
+    With `dry_run` nothing is written.
+    """
     report = ImportReport()
-    services, problems = read_dataset(source)
-    report.skipped += problems
-    target.mkdir(parents=True, exist_ok=True)
-    taken = {p.stem for p in target.glob("*.yaml")}
+    records, problems = read_dataset(source)
+    services, refused = services_in(records, str(source))
+    report.skipped += problems + refused
+    existing = listings_by_id(target)
+    taken = {p.stem for p in target.glob("*.yaml")} if target.is_dir() else set()
+    seen: set[str] = set()
+    if not dry_run:
+        target.mkdir(parents=True, exist_ok=True)
     for service in services:
-        label = f"service '{service.get('name', '?')}' ({service.get('id', 'no id')})"
+        hsds_id = str(service.get("id") or "")
+        label = f"service '{service.get('name', '?')}' ({hsds_id or 'no id'})"
         if service.get("status", "active") != "active":
             report.skipped.append(f"{label}: status is '{service['status']}', so it is not listed")
             continue
+        seen.add(hsds_id)
         notes: list[str] = []
-        data = resource_data(service, taxonomy, notes)
-        slug = slug_for(service, taken)
-        path = target / f"{slug}.yaml"
+        feed = resource_data(service, taxonomy, notes, source.name)
+        path = existing.get(hsds_id) if hsds_id else None
+        if path is None:
+            path = target / f"{slug_for(service, taken)}.yaml"
+            data = fresh(feed, hsds_id) if hsds_id else feed
+            report.added.append(path)
+        else:
+            result = merge(yaml.safe_load(path.read_text(encoding="utf-8")), feed, overwrite)
+            if result.kept:
+                report.kept.append((path, result.kept))
+            if not result.changed:
+                report.unchanged += 1
+                continue
+            data = result.data
+            report.changed.append((path, result.changed))
+        report.unmapped += [f"{path}: {note}" for note in notes]
+        if dry_run:
+            continue
         header = "".join(f"# Not imported: {note}\n" for note in notes)
         path.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100),
                         encoding="utf-8")
-        report.written.append(path)
-        report.unmapped += [f"{path}: {note}" for note in notes]
         report.invalid += [str(error) for error in read_resource(path, str(path)).errors]
+    for hsds_id, path in existing.items():
+        if hsds_id not in seen:
+            report.gone.append((path, hsds_id))
     return report
