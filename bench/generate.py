@@ -36,6 +36,8 @@ def _relink(text: str, n: int, counts: dict[str, int]) -> str:
 
     text = re.sub(r"^(related_conditions|related_medications|related_resources|treats): \[(.*)\]$",
                   replace_list, text, flags=re.M)
+    text = re.sub(r"^related_topics: \[.*\]\n", "", text, flags=re.M)  # synthetic trees have no topics
+    text = re.sub(r"\[([^\]]*)\]\(topic:[a-z0-9-]+\)", r"\1", text)
     return re.sub(r"\]\((condition|medication|resource):[a-z0-9-]+\)",
                   lambda m: f"]({m.group(1)}:{slug(m.group(1), n + 7)})", text)
 
