@@ -35,6 +35,7 @@ def create_app(settings: dict | None = None, library: Library | None = None, syn
     from portal.api import init_api
     from portal.console import init_console
     from portal.errors import init_errors
+    from portal.limits import init_limits
     from portal.site import site
 
     app.register_blueprint(site)
@@ -44,6 +45,7 @@ def create_app(settings: dict | None = None, library: Library | None = None, syn
         count = app.config["PORTAL_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     db.init_app(app)
+    init_limits(app)
     init_api(app)
     init_console(app)
     init_errors(app)

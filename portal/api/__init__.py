@@ -105,14 +105,14 @@ _REGISTERED: list = []
 def init_api(app: Flask) -> None:
     """Register the API and its limits; API errors of every kind become problem details."""
     from portal.api import assignments, education, openapi, patients, reports  # noqa: F401  (routes)
-    from portal.api.limits import api_limit, init_limits, public_limit
+    from portal.limits import api_limit, public_limit
 
     from portal.api.search import search_api
     from portal.api.search_openapi import openapi_part
 
     app.register_blueprint(api)
     app.register_blueprint(search_api)
-    limiter = init_limits(app)
+    limiter = app.extensions["portal.limiter"]
     limiter.limit(api_limit)(api)
     limiter.limit(api_limit)(search_api)
     if openapi_part not in _REGISTERED:

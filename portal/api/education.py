@@ -94,6 +94,7 @@ def _openapi() -> dict:
         "methods": strings, "evaluations": {"type": "array", "items": {"type": "object", "properties": {
             "topic": {"type": "string"}, "evaluation": {"type": "string"}}}},
         "interpreter_used": {"type": "boolean"}, "interpreter_language": {"type": ["string", "null"]},
+        "interpreter_id": {"type": ["string", "null"]}, "resources_given": strings,
         "minutes": {"type": "integer"}, "minutes_by": {"type": "string"}, "note": {"type": "string"},
         "recorded_by": {"type": ["string", "null"]}, "created_at": {"type": "string"}}}
     pid = [path_param("patient_id", "The patient's opaque id (pt_...)")]

@@ -7,7 +7,7 @@ import secrets
 from flask import current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from portal.api.schemas import PatientInput, parse
+from portal.care.inputs import PatientInput, parse
 from portal.care import assignments, audit, education, idempotency, patients, teams, timeline
 from portal.care.errors import CareError
 from portal.console import console, forms, login_required
