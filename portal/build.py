@@ -107,7 +107,7 @@ def plan(app: Flask) -> list[PlannedPage]:
     pages = []
     for lang in app.config["PORTAL_LANGUAGES"]:
         for endpoint in ("home", "conditions", "medications", "topics", "resources", "search", "about", "reading_list",
-                         "enter_code"):
+                         "reading_print", "enter_code"):
             pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, shared))
         for kind in PAGE_KINDS:
             for slug in library.pages_of(kind):
