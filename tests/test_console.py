@@ -37,6 +37,12 @@ def sign_in(client, email="nurse@clinic.example"):
     return csrf(client.get("/console/"))
 
 
+def open_patient(client, token: str, reference: str, language: str = "en") -> str:
+    """The address of the patient's page, found or added."""
+    return client.post("/console/patients", data={"reference": reference, "language": language,
+                                                  "csrf_token": token}).location
+
+
 def url_of(rule: str) -> str:
     return re.sub(r"<(\w+:)?(\w+)>", r"\2-x", rule)
 
@@ -122,8 +128,7 @@ def test_workflow_assign_record_and_report(api_app, users):
 def test_education_form_shows_every_error_at_once_next_to_its_field(api_app, users):
     client = api_app.test_client()
     token = sign_in(client)
-    patient_url = client.post("/console/patients", data={"reference": "R2", "language": "en",
-                                                         "csrf_token": token}).location
+    patient_url = open_patient(client, token, "R2", "en")
     blank = BeautifulSoup(client.post(patient_url + "/education", data={
         "items": "condition:heart-failure", "csrf_token": token}).data, "html.parser")
     assert blank.select("input[name=barriers][checked]") == []  # the form asks: nothing pre-ticked
@@ -146,8 +151,7 @@ def test_education_form_shows_every_error_at_once_next_to_its_field(api_app, use
 def test_one_flow_assign_then_record_with_somali_interpreter_and_a_resource(api_app, users):
     client = api_app.test_client()
     token = sign_in(client)
-    patient_url = client.post("/console/patients", data={"reference": "MRN-SO-1", "language": "en",
-                                                         "csrf_token": token}).location
+    patient_url = open_patient(client, token, "MRN-SO-1", "en")
     found = BeautifulSoup(client.get(patient_url + "?q=heart").data, "html.parser")
     first = found.select_one(".hit")
     assert first.select_one("a.preview")["target"] == "_blank" and "/en/conditions/" in first.select_one(
@@ -188,8 +192,7 @@ def test_one_flow_assign_then_record_with_somali_interpreter_and_a_resource(api_
 def test_the_record_form_offers_teach_back_in_both_languages(api_app, users):
     client = api_app.test_client()
     token = sign_in(client)
-    patient_url = client.post("/console/patients", data={"reference": "R-ES", "language": "es",
-                                                         "csrf_token": token}).location
+    patient_url = open_patient(client, token, "R-ES", "es")
     form = BeautifulSoup(client.post(patient_url + "/education", data={
         "items": "condition:high-blood-pressure", "csrf_token": token}).data, "html.parser")
     first = form.select_one("fieldset.topic ol li")
@@ -202,8 +205,7 @@ def test_more_results_when_the_list_is_cut(api_app, users, monkeypatch):
     monkeypatch.setattr(patients, "FIRST_RESULTS", 3)  # the test library holds six pages
     client = api_app.test_client()
     token = sign_in(client)
-    patient_url = client.post("/console/patients", data={"reference": "R-M", "language": "en",
-                                                         "csrf_token": token}).location
+    patient_url = open_patient(client, token, "R-M", "en")
     page = BeautifulSoup(client.get(patient_url).data, "html.parser")  # no query: every page, by title
     assert len(page.select(".hit")) == 3
     more = page.find("a", string="More results")["href"]
@@ -246,8 +248,7 @@ def test_patient_needs_a_reference(api_app, users):
 def test_opening_the_teaching_form_and_reading_the_audit_log_are_audited(api_app, users):
     client = api_app.test_client()
     token = sign_in(client)
-    patient_url = client.post("/console/patients", data={"reference": "MRN-77", "language": "en",
-                                                         "csrf_token": token}).location
+    patient_url = open_patient(client, token, "MRN-77", "en")
     form = client.post(patient_url + "/education", data={"topics": ["condition:heart-failure"], "csrf_token": token})
     assert form.status_code == 200 and b"taught_on" in form.data
     admin = api_app.test_client()

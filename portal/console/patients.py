@@ -78,26 +78,27 @@ def guides_first(hits: list) -> list:
 @login_required()
 def patient_fhir(patient_id):
     """The patient's education records as the API's FHIR Bundle (portal.care.fhir), to download."""
-    session = get_session()
-    found = patients.get(session, patient_id, g.user)
-    body = fhir.bundle(library(), found, education.for_patient(session, found))
-    audit.record(session, g.user, "read", "fhir_bundle", [found.id], "console")
-    session.commit()
-    return Response(json.dumps(body, ensure_ascii=False, indent=1), mimetype="application/fhir+json", headers={
-        "Content-Disposition": f'attachment; filename="education-{found.public_id}.fhir.json"'})
+    return _download(patient_id, "fhir_bundle", "application/fhir+json", "fhir.json", lambda session, found: json.dumps(
+        fhir.bundle(library(), found, education.for_patient(session, found)), ensure_ascii=False, indent=1))
 
 
 @console.get("/patients/<patient_id>/education.csv")
 @login_required()
 def patient_csv(patient_id):
     """The patient's education records, amendments included, as CSV for a spreadsheet."""
+    return _download(patient_id, "education_csv", "text/csv", "csv", lambda session, found: education_csv.as_csv(
+        library(), timeline.describe_records(session, education.for_patient(session, found)), console_language()))
+
+
+def _download(patient_id: str, what: str, mimetype: str, extension: str, make) -> Response:
+    """A file about a patient the user may see, its reading audited; named by the opaque id only."""
     session = get_session()
     found = patients.get(session, patient_id, g.user)
-    records = timeline.describe_records(session, education.for_patient(session, found))
-    audit.record(session, g.user, "read", "education_csv", [found.id], "console")
+    body = make(session, found)
+    audit.record(session, g.user, "read", what, [found.id], "console")
     session.commit()
-    return Response(education_csv.as_csv(library(), records, console_language()), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="education-{found.public_id}.csv"'})
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="education-{found.public_id}.{extension}"'})
 
 
 @console.post("/patients/<patient_id>/assignments")
