@@ -144,11 +144,11 @@ def test_build_reports_progress_and_what_it_rendered(content_dir, runner, tmp_pa
     assert first.exit_code == 0, first.output
     lines = first.output.splitlines()
     assert "  reading 7 new or changed of 7 content files" in lines
-    assert "  rendering 89 of 89 pages on 1 core(s)" in lines
+    assert "  rendering 94 of 94 pages on 1 core(s)" in lines  # 5 languages x 18 pages + 4 shared
     assert "  indexed 30 pages for search" in lines
-    assert lines[-1].startswith(f"Built 89 pages into {output} in ") and lines[-1].endswith("(89 rendered, 0 unchanged).")
+    assert lines[-1].startswith(f"Built 94 pages into {output} in ") and lines[-1].endswith("(94 rendered, 0 unchanged).")
     again = runner.invoke(main, arguments, env={"PORTAL_CACHE_DIR": str(tmp_path / "cache")})
-    assert again.output.splitlines()[-1].endswith("(0 rendered, 89 unchanged).")
+    assert again.output.splitlines()[-1].endswith("(0 rendered, 94 unchanged).")
     assert "indexing the pages for search (Pagefind)" not in again.output  # no page changed: index kept
 
 
