@@ -38,6 +38,7 @@ def create_app(settings: dict | None = None, library: Library | None = None, syn
     from portal.api.cds_hooks import init_cds_hooks
     from portal.console import init_console
     from portal.errors import init_errors
+    from portal.limits import init_limits
     from portal.site import site
 
     app.register_blueprint(site)
@@ -47,6 +48,7 @@ def create_app(settings: dict | None = None, library: Library | None = None, syn
         count = app.config["PORTAL_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     db.init_app(app)
+    init_limits(app)
     init_api(app)
     init_console(app)
     init_cds_hooks(app)

@@ -108,7 +108,7 @@ def plan(app: Flask) -> list[PlannedPage]:
     pages = []
     for lang in app.config["PORTAL_LANGUAGES"]:
         for endpoint in ("home", "conditions", "medications", "topics", "resources", "search", "about", "reading_list",
-                         "enter_code", "not_found_in", "offline", "manifest"):
+                         "reading_print", "enter_code", "not_found_in", "offline", "manifest"):
             pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, shared))
         for kind in PAGE_KINDS:
             for slug in library.pages_of(kind):

@@ -144,11 +144,11 @@ def test_build_reports_progress_and_what_it_rendered(content_dir, runner, tmp_pa
     assert first.exit_code == 0, first.output
     lines = first.output.splitlines()
     assert "  reading 7 new or changed of 7 content files" in lines
-    assert any(line.startswith("  rendering 105 of 105 pages on ") for line in lines)  # 1 or 2 cores, by machine
+    assert any(line.startswith("  rendering 110 of 110 pages on ") for line in lines)  # 1 or 2 cores, by machine
     assert "  indexed 30 pages for search" in lines
-    assert lines[-1].startswith(f"Built 105 pages into {output} in ") and lines[-1].endswith("(105 rendered, 0 unchanged).")
+    assert lines[-1].startswith(f"Built 110 pages into {output} in ") and lines[-1].endswith("(110 rendered, 0 unchanged).")
     again = runner.invoke(main, arguments, env={"PORTAL_CACHE_DIR": str(tmp_path / "cache")})
-    assert again.output.splitlines()[-1].endswith("(0 rendered, 105 unchanged).")
+    assert again.output.splitlines()[-1].endswith("(0 rendered, 110 unchanged).")
     assert "indexing the pages for search (Pagefind)" not in again.output  # no page changed: index kept
 
 

@@ -37,6 +37,12 @@ def sign_in(client, email="nurse@clinic.example"):
     return csrf(client.get("/console/"))
 
 
+def open_patient(client, token: str, reference: str, language: str = "en") -> str:
+    """The address of the patient's page, found or added."""
+    return client.post("/console/patients", data={"reference": reference, "language": language,
+                                                  "csrf_token": token}).location
+
+
 def url_of(rule: str) -> str:
     return re.sub(r"<(\w+:)?(\w+)>", r"\2-x", rule)
 
@@ -108,7 +114,7 @@ def test_workflow_assign_record_and_report(api_app, users):
         "csrf_token": token, "save": "1", "topics": "condition:high-blood-pressure", "idempotency_key": "e1",
         "evaluation-condition:high-blood-pressure": "verbalizes_understanding", "taught_on": "2026-11-20",
         "learner": "caregiver", "readiness": "eager", "barriers": "language", "methods": ["verbal", "teach_back"],
-        "interpreter_used": "yes", "interpreter_language": "es", "minutes": "21", "minutes_by": "clinical_staff"})
+        "interpreter_language": "es", "minutes": "21", "minutes_by": "clinical_staff"})
     assert saved.status_code == 302
     timeline = BeautifulSoup(client.get(patient_url).data, "html.parser").select(".timeline > li")
     assert len(timeline) == 2
@@ -119,20 +125,95 @@ def test_workflow_assign_record_and_report(api_app, users):
     assert csv.mimetype == "text/csv" and ",MRN-314,21,0,1,99490x1" in csv.data.decode()
 
 
-def test_education_form_errors_name_the_field_and_keep_the_input(api_app, users):
+def test_education_form_shows_every_error_at_once_next_to_its_field(api_app, users):
     client = api_app.test_client()
     token = sign_in(client)
-    patient_url = client.post("/console/patients", data={"reference": "R2", "language": "en",
-                                                         "csrf_token": token}).location
+    patient_url = open_patient(client, token, "R2", "en")
+    blank = BeautifulSoup(client.post(patient_url + "/education", data={
+        "items": "condition:heart-failure", "csrf_token": token}).data, "html.parser")
+    assert blank.select("input[name=barriers][checked]") == []  # the form asks: nothing pre-ticked
+    assert blank.find("select", id="readiness").find("option", selected=True) is None  # no default readiness
     response = client.post(patient_url + "/education", data={
         "csrf_token": token, "save": "1", "topics": "condition:heart-failure", "taught_on": "2026-11-20",
-        "learner": "patient", "readiness": "eager", "barriers": "none", "methods": "verbal",
-        "minutes": "0", "minutes_by": "clinical_staff", "note": "keep me"})
+        "learner": "patient", "methods": "verbal", "interpreter_language": "Klingonish", "minutes": "0",
+        "minutes_by": "clinical_staff", "note": "keep me"})
     assert response.status_code == 422
     soup = BeautifulSoup(response.data, "html.parser")
-    errors = [li.get_text() for li in soup.select("#form-errors li")]
-    assert any(e.startswith("minutes:") for e in errors) and any(e.startswith("evaluations[0]") for e in errors)
+    marked = {p["id"] for p in soup.select("p.field-error")}
+    assert marked == {"evaluation-1-error", "readiness-error", "barriers-error", "interpreter_language-error",
+                      "minutes-error"}
+    assert soup.find(id="minutes")["aria-describedby"] == "minutes-error"
+    assert "(5)" in soup.find(id="form-errors").get_text()
     assert soup.find("textarea", id="note").get_text() == "keep me"
+    assert soup.find(id="interpreter_language")["value"] == "Klingonish"  # kept to correct
+
+
+def test_one_flow_assign_then_record_with_somali_interpreter_and_a_resource(api_app, users):
+    client = api_app.test_client()
+    token = sign_in(client)
+    patient_url = open_patient(client, token, "MRN-SO-1", "en")
+    found = BeautifulSoup(client.get(patient_url + "?q=heart").data, "html.parser")
+    first = found.select_one(".hit")
+    assert first.select_one("a.preview")["target"] == "_blank" and "/en/conditions/" in first.select_one(
+        "a.preview")["href"]
+    assert first.select_one(".summary").get_text().strip()
+    assert ":" not in first.label.get_text()  # a readable title and kind, not condition:slug
+    assigned = BeautifulSoup(client.post(patient_url + "/assignments", data={
+        "items": ["condition:heart-failure", "medication:lisinopril", "resource:crisis-line"],
+        "csrf_token": token, "idempotency_key": "one-flow"}).data, "html.parser")
+    assert "MRN-SO-1" in assigned.select_one(".for-patient").get_text()  # which patient, in every tab
+    assert "/en/read/print/#r=" in assigned.find("a", href=re.compile("/read/print/"))["href"]
+    form = assigned.find("form", id="education-form")
+    assert [i["value"] for i in form.select("input[name=topics]")] == ["condition:heart-failure",
+                                                                       "medication:lisinopril"]
+    assert form.find("input", id="methods-handout").has_attr("checked")
+    assert form.find("input", attrs={"name": "resources_given"}).has_attr("checked")  # kept, not dropped
+    assert "Somali" in [o["value"] for o in form.select("datalist option")]
+    fields = {"csrf_token": token, "save": "1", "idempotency_key": form.find("input", attrs={
+        "name": "idempotency_key"})["value"], "topics": ["condition:heart-failure", "medication:lisinopril"],
+        "evaluation-all": "verbalizes_understanding", "taught_on": form.find(id="taught_on")["value"],
+        "learner": "patient", "readiness": "accepting", "barriers": "language",
+        "methods": ["verbal", "handout", "teach_back"], "interpreter_language": "Somali",
+        "interpreter_id": "LL-4821", "resources_given": "resource:crisis-line", "minutes": "18",
+        "minutes_by": "clinical_staff"}
+    assert client.post(patient_url + "/education", data=fields).status_code == 302
+    page = BeautifulSoup(client.get(patient_url).data, "html.parser")
+    record = page.select(".timeline > li")[0].get_text(" ")
+    assert "Interpreter used: Somali" in record and "LL-4821" in record and "Nora Nurse" in record
+    assert "Heart failure: Explains it back" in record and "nurse@clinic.example" not in record
+    assert "988 Suicide & Crisis Lifeline" in record.split("Resources given:")[1]
+    csv_text = client.get(patient_url + "/education.csv").data.decode()
+    assert csv_text.startswith("record_id,") and ",so,LL-4821,resource:crisis-line,18," in csv_text
+    bundle = client.get(patient_url + "/fhir")
+    assert bundle.mimetype == "application/fhir+json" and bundle.json["resourceType"] == "Bundle"
+    assert "attachment" in bundle.headers["Content-Disposition"]
+
+
+def test_the_record_form_offers_teach_back_in_both_languages(api_app, users):
+    client = api_app.test_client()
+    token = sign_in(client)
+    patient_url = open_patient(client, token, "R-ES", "es")
+    form = BeautifulSoup(client.post(patient_url + "/education", data={
+        "items": "condition:high-blood-pressure", "csrf_token": token}).data, "html.parser")
+    first = form.select_one("fieldset.topic ol li")
+    assert first.find("span", lang="es") is not None and first.get_text() != first.find("span").get_text()
+
+
+def test_more_results_when_the_list_is_cut(api_app, users, monkeypatch):
+    from portal.console import patients
+
+    monkeypatch.setattr(patients, "FIRST_RESULTS", 3)  # the test library holds six pages
+    client = api_app.test_client()
+    token = sign_in(client)
+    patient_url = open_patient(client, token, "R-M", "en")
+    page = BeautifulSoup(client.get(patient_url).data, "html.parser")  # no query: every page, by title
+    assert len(page.select(".hit")) == 3
+    more = page.find("a", string="More results")["href"]
+    longer = BeautifulSoup(client.get(more).data, "html.parser").select(".hit input")
+    assert len(longer) == 6 and not BeautifulSoup(client.get(more).data, "html.parser").find(
+        "a", string="More results")
+    kinds = [box["value"].startswith("resource:") for box in longer]
+    assert kinds == sorted(kinds)  # guides before community resources
 
 
 def test_console_speaks_the_chosen_language(api_app, users):
@@ -167,8 +248,7 @@ def test_patient_needs_a_reference(api_app, users):
 def test_opening_the_teaching_form_and_reading_the_audit_log_are_audited(api_app, users):
     client = api_app.test_client()
     token = sign_in(client)
-    patient_url = client.post("/console/patients", data={"reference": "MRN-77", "language": "en",
-                                                         "csrf_token": token}).location
+    patient_url = open_patient(client, token, "MRN-77", "en")
     form = client.post(patient_url + "/education", data={"topics": ["condition:heart-failure"], "csrf_token": token})
     assert form.status_code == 200 and b"taught_on" in form.data
     admin = api_app.test_client()

@@ -59,6 +59,9 @@ CONSOLE = {
     ("GET", "/console/"): (OPEN, "/console/", None, 200),
     ("POST", "/console/patients"): (SCOPED, "/console/patients", {"reference": "REF-ONE", "language": "en"}, 302),
     ("GET", "/console/patients/<patient_id>"): (SCOPED, "/console/patients/{patient}", None, 200),
+    ("GET", "/console/patients/<patient_id>/fhir"): (SCOPED, "/console/patients/{patient}/fhir", None, 200),
+    ("GET", "/console/patients/<patient_id>/education.csv"): (
+        SCOPED, "/console/patients/{patient}/education.csv", None, 200),
     ("POST", "/console/patients/<patient_id>/assignments"): (
         SCOPED, "/console/patients/{patient}/assignments", {"items": "condition:heart-failure"}, 200),
     ("POST", "/console/patients/<patient_id>/education"): (

@@ -129,7 +129,7 @@ def init_api(app: Flask) -> None:
     from portal.api import assignments, education, openapi, patients, reports  # noqa: F401  (routes)
     from flask_limiter.util import get_remote_address
 
-    from portal.api.limits import api_limit, init_limits, public_limit
+    from portal.limits import api_limit, public_limit
 
     from portal.api.search import search_api
     from portal.api.search_openapi import openapi_part
@@ -139,7 +139,7 @@ def init_api(app: Flask) -> None:
     # App-wide (a blueprint's after_request misses URLs that match no route).
     app.after_request(_api_headers)
     app.url_value_preprocessor(_valid_ids)  # the API's and the console's URLs
-    limiter = init_limits(app)
+    limiter = app.extensions["portal.limiter"]
     limiter.limit(api_limit)(api)
     limiter.limit(api_limit)(search_api)
     if openapi_part not in _REGISTERED:

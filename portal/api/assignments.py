@@ -7,7 +7,7 @@ from portal.api import api, idempotent, json_body, one_page
 from portal.api.auth import require_token
 from portal.api.openapi import (IDEMPOTENCY, PAGE_PARAMS, json_response, model_schema, operation, page_of,
                                 path_param, register)
-from portal.api.schemas import AssignmentInput, CodeInput, parse
+from portal.care.inputs import AssignmentInput, CodeInput, parse
 from portal.care import assignments, audit, patients
 from portal.db import get_session
 from portal.web import library, site_root

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import current_app, g, request
-from sqlalchemy import select
 
 from portal.api import api, idempotent, json_body, one_page
 from portal.api.auth import require_token
@@ -11,7 +10,6 @@ from portal.api.openapi import (IDEMPOTENCY, PAGE_PARAMS, json_response, model_s
 from portal.care import audit, education, fhir, patients
 from portal.care.timeline import describe_records
 from portal.db import get_session
-from portal.db.models import User
 from portal.web import library
 
 
@@ -77,11 +75,8 @@ def get_education(record_id):
 def education_fhir(patient_id):
     session = get_session()
     patient = patients.get(session, patient_id, g.user)
-    records = education.for_patient(session, patient)
-    users = {user.id: user for user in session.scalars(select(User).where(User.id.in_({r.created_by for r in records})))}
-    systems = fhir.Systems(current_app.config["PORTAL_API_URL"] or request.host_url,
-                           current_app.config["PORTAL_PATIENT_IDENTIFIER_SYSTEM"])
-    bundle = fhir.bundle(library(), patient, records, users, systems)
+    bundle = fhir.patient_bundle(session, library(), patient, current_app.config["PORTAL_API_URL"] or request.host_url,
+                                 current_app.config["PORTAL_PATIENT_IDENTIFIER_SYSTEM"])
     audit.record(session, g.user, "read", "fhir_bundle", [patient.id], "api")
     session.commit()
     return bundle, 200, {"Content-Type": "application/fhir+json"}
@@ -100,6 +95,7 @@ def _openapi() -> dict:
         "methods": strings, "evaluations": {"type": "array", "items": {"type": "object", "properties": {
             "topic": {"type": "string"}, "evaluation": {"type": "string"}}}},
         "interpreter_used": {"type": "boolean"}, "interpreter_language": {"type": ["string", "null"]},
+        "interpreter_id": {"type": ["string", "null"]}, "resources_given": strings,
         "minutes": {"type": "integer"}, "minutes_by": {"type": "string"}, "note": {"type": "string"},
         "recorded_by": {"type": ["string", "null"]}, "created_at": {"type": "string"}}}
     pid = [path_param("patient_id", "The patient's opaque id (pt_...)")]

@@ -8,7 +8,7 @@ from flask import current_app, g
 from portal.api import api, json_body, one_page
 from portal.api.auth import require_token
 from portal.api.openapi import PAGE_PARAMS, json_response, model_schema, operation, page_of, path_param, register
-from portal.api.schemas import PatientInput, PatientLookup, PatientUpdate, parse
+from portal.care.inputs import PatientInput, PatientLookup, PatientUpdate, parse
 from portal.care import audit, patients, timeline
 from portal.db import begin_write, get_session
 from portal.web import library, site_root

@@ -9,10 +9,9 @@ PORTAL_CACHE_DIR when the content is unchanged) and again whenever the library i
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import asdict
 
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -20,13 +19,13 @@ from portal.api import whole_number
 from portal.api.auth import require_token
 from portal.api.problems import from_care_error, from_http_exception, problem
 from portal.care.errors import CareError
-from portal.search import KINDS, CodeError, SearchHit, SearchIndex, open_index, resolve_language
+from portal.search import KINDS, CodeError, SearchHit, resolve_language
+from portal.search.app_index import search_index
 from portal.search.codes import code_system, looks_like_code
 
 search_api = Blueprint("search_api", __name__, url_prefix="/api/v1")
 MAX_QUERY = 200
 MAX_LIMIT = 50
-_LOCK = threading.Lock()
 
 
 class Problem(Exception):
@@ -56,18 +55,6 @@ def _care_error(error: CareError):
 @search_api.errorhandler(HTTPException)
 def _http_error(error: HTTPException):
     return from_http_exception(error)
-
-
-def search_index(app: Flask) -> SearchIndex:
-    """The app's search index, rebuilt when its content library or synonyms were reloaded."""
-    library, synonyms = app.extensions["portal.library"], app.extensions["portal.synonyms"]
-    with _LOCK:
-        state = app.extensions.setdefault("portal.search", {})
-        if state.get("library") is not library or state.get("synonyms") is not synonyms:
-            index = open_index(library, synonyms, app.config["PORTAL_LANGUAGES"], app.config["PORTAL_BASE_URL"],
-                               app.config["PORTAL_CACHE_DIR"] or None)
-            state.update(index=index, library=library, synonyms=synonyms)
-        return state["index"]
 
 
 def absolute(url: str) -> str:

@@ -62,9 +62,18 @@ def opaque_link(site_root: str, language: str, refs: list[str]) -> str:
 
     The reading-list page decodes it in the browser, so it needs no API. It keeps the topics off a
     lock screen and out of a glance; it is not a secret (anyone with the link can decode it)."""
+    return f"{site_root}{language}/read/#r={_encoded(refs)}"
+
+
+def print_link(site_root: str, language: str, refs: list[str]) -> str:
+    """The printable packet: the site's page that puts the pages of `refs` into one document to print."""
+    return f"{site_root}{language}/read/print/#r={_encoded(refs)}"
+
+
+def _encoded(refs: list[str]) -> str:
     short = ",".join(SHORT_KINDS.get(ref.partition(":")[0], ref.partition(":")[0]) + ":" + ref.partition(":")[2]
                      for ref in refs)
-    return f"{site_root}{language}/read/#r={base64.urlsafe_b64encode(short.encode()).decode().rstrip('=')}"
+    return base64.urlsafe_b64encode(short.encode()).decode().rstrip("=")
 
 
 def code_page(site_root: str, language: str) -> str:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.care import teams
+from portal.care import languages, teams
 from portal.care.errors import CareError, not_found
 from portal.care.items import TEACHABLE, resolve_all
 from portal.care.patients import public_id
@@ -38,7 +38,8 @@ class Evaluation(BaseModel):
 
 
 class EducationInput(BaseModel):
-    """What a care manager records after teaching."""
+    """What a care manager records after teaching. Each rule checks one field (the ones that compare
+    fields look at those before them), so a form hears of every mistake at once."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     taught_on: dt.date = Field(examples=["2026-11-20"], description=f"Within the last {YEARS_BACK} years, "
@@ -50,33 +51,69 @@ class EducationInput(BaseModel):
     methods: list[Literal[METHODS]] = Field(min_length=1, max_length=5)
     evaluations: list[Evaluation] = Field(min_length=1, max_length=20)
     interpreter_used: bool = Field(default=False, strict=True)
-    interpreter_language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})?$",
-                                             examples=["es"])
+    interpreter_language: str | None = Field(default=None, max_length=languages.MAX_TAG, validate_default=True,
+                                             examples=["so"], description=(
+        "BCP 47 tag of the language the interpreter spoke: any language CLDR knows (so, es-MX, ...)"))
+    interpreter_id: str | None = Field(default=None, max_length=40, examples=["LL-48213"], description=(
+        "The interpreter service's ID of the interpreter (not patient data)"))
+    resources_given: list[str] = Field(default=[], max_length=20, examples=[["resource:988-lifeline"]],
+                                       description="Community resources handed over with the teaching")
     minutes: int = Field(ge=1, le=240, strict=True)
     minutes_by: Literal[MINUTES_BY]
     note: str = Field(default="", max_length=2000)
 
     _plain_text = model_validator(mode="before")(plain_text)
 
-    @model_validator(mode="after")
-    def _consistent(self):
-        if len(set(self.barriers)) != len(self.barriers) or ("none" in self.barriers and len(self.barriers) > 1):
-            raise ValueError("barriers: list each barrier once, and 'none' only on its own")
-        if len(set(self.methods)) != len(self.methods):
-            raise ValueError("methods: list each method once")
-        if self.interpreter_used and not self.interpreter_language:
-            raise ValueError("interpreter_language: say which language the interpreter spoke")
-        if not self.interpreter_used and self.interpreter_language:
-            raise ValueError("interpreter_language: set interpreter_used to true, or leave the language out")
-        evaluated = [e.topic for e in self.evaluations]
-        if sorted(evaluated) != sorted(set(self.topics)) or len(set(evaluated)) != len(evaluated):
-            raise ValueError("evaluations: give exactly one evaluation for each topic")
-        if self.taught_on > dt.date.today() + dt.timedelta(days=1):
-            raise ValueError("taught_on: the date is in the future; write the day the teaching happened")
-        if self.taught_on < dt.date.today() - dt.timedelta(days=YEARS_BACK * 366):
-            raise ValueError(f"taught_on: the date is more than {YEARS_BACK} years ago; write the day the "
-                             "teaching happened")
-        return self
+    @field_validator("taught_on")
+    @classmethod
+    def _not_future(cls, value):
+        if value > dt.date.today() + dt.timedelta(days=1):
+            raise ValueError("the date is in the future; write the day the teaching happened")
+        if value < dt.date.today() - dt.timedelta(days=YEARS_BACK * 366):
+            raise ValueError(f"the date is more than {YEARS_BACK} years ago; write the day the teaching happened")
+        return value
+
+    @field_validator("barriers")
+    @classmethod
+    def _barriers_once(cls, value):
+        if len(set(value)) != len(value) or ("none" in value and len(value) > 1):
+            raise ValueError("list each barrier once, and 'none' only on its own")
+        return value
+
+    @field_validator("methods")
+    @classmethod
+    def _methods_once(cls, value):
+        if len(set(value)) != len(value):
+            raise ValueError("list each method once")
+        return value
+
+    @field_validator("evaluations")
+    @classmethod
+    def _one_per_topic(cls, value, info: ValidationInfo):
+        evaluated = [e.topic for e in value]
+        topics = info.data.get("topics")
+        if topics is not None and (sorted(evaluated) != sorted(set(topics)) or len(set(evaluated)) != len(evaluated)):
+            raise ValueError("give exactly one evaluation for each topic")
+        return value
+
+    @field_validator("interpreter_language")
+    @classmethod
+    def _interpreter(cls, value, info: ValidationInfo):
+        used = info.data.get("interpreter_used", False)
+        if used and not value:
+            raise ValueError("say which language the interpreter spoke")
+        if not used and value:
+            raise ValueError("set interpreter_used to true, or leave the language out")
+        if value and not languages.is_known(value):
+            raise ValueError(f"'{value}' is not a language code; write a BCP 47 tag such as so (Somali) or es-MX")
+        return value
+
+    @field_validator("interpreter_id")
+    @classmethod
+    def _interpreter_id(cls, value, info: ValidationInfo):
+        if value and not info.data.get("interpreter_used", False):
+            raise ValueError("set interpreter_used to true, or leave the interpreter's ID out")
+        return value or None
 
 
 class AmendmentInput(EducationInput):
@@ -109,6 +146,7 @@ def record(session: Session, library: Library, patient: Patient, user: User, dat
            original: EducationRecord | None = None) -> EducationRecord:
     """Store a record (or an amendment of `original`)."""
     resolve_all(library, data.topics, patient.language, "topics", kinds=TEACHABLE)
+    resolve_all(library, data.resources_given, patient.language, "resources_given", kinds=("resource",))
     fields = data.model_dump(exclude={"reason"}, mode="json")
     fields["taught_on"] = data.taught_on
     row = EducationRecord(public_id=public_id("ed"), patient_id=patient.id, created_by=user.id,
@@ -155,6 +193,7 @@ def describe(row: EducationRecord, original_public_id: str | None = None, by: st
             "taught_on": row.taught_on.isoformat(), "topics": row.topics, "learner": row.learner,
             "readiness": row.readiness, "barriers": row.barriers, "methods": row.methods,
             "evaluations": row.evaluations, "interpreter_used": row.interpreter_used,
-            "interpreter_language": row.interpreter_language, "minutes": row.minutes,
+            "interpreter_language": row.interpreter_language, "interpreter_id": row.interpreter_id,
+            "resources_given": row.resources_given or [], "minutes": row.minutes,
             "minutes_by": row.minutes_by, "note": row.note, "recorded_by": by,
             "created_at": row.created_at.isoformat() + "Z"}

@@ -166,3 +166,14 @@ def bundle(library: Library, patient: Patient, records: list[EducationRecord], u
             "identifier": {"system": "urn:ietf:rfc:3986", "value": "urn:uuid:" + str(uuid.uuid4())},
             "type": "collection", "timestamp": _instant(now),
             "entry": [{"fullUrl": url, "resource": resource} for url, resource in entries]}
+
+
+def patient_bundle(session, library: Library, patient: Patient, base_url: str, identifier_system: str) -> dict:
+    """The Bundle of a patient's education records, with the users who recorded them (API and console)."""
+    from sqlalchemy import select
+
+    from portal.care import education
+
+    records = education.for_patient(session, patient)
+    users = {user.id: user for user in session.scalars(select(User).where(User.id.in_({r.created_by for r in records})))}
+    return bundle(library, patient, records, users, Systems(base_url, identifier_system))

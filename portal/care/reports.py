@@ -80,11 +80,11 @@ def as_csv(report: dict) -> str:
     writer.writerow(CSV_COLUMNS)
     for line in report["patients"]:
         codes = " ".join(f"{c['code']}x{c['units']}" for c in line["codes"])
-        writer.writerow([line["patient_id"], _safe(line["reference"] or ""), line["clinical_staff_minutes"],
+        writer.writerow([line["patient_id"], safe_cell(line["reference"] or ""), line["clinical_staff_minutes"],
                          line["practitioner_minutes"], line["records"], codes])
     return out.getvalue()
 
 
-def _safe(cell: str) -> str:
+def safe_cell(cell: str) -> str:
     """Keep a spreadsheet from running a reference as a formula (CSV injection)."""
     return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

@@ -25,6 +25,9 @@ def events(session: Session, library: Library, site_root: str, clinic: str, pati
     items = [{"kind": "assignment", "at": a.created_at.isoformat() + "Z",
               "assignment": assignments.describe(library, site_root, clinic, a)}
              for a in assignments.for_patient(session, patient)]
-    items += [{"kind": "education", "at": record["created_at"], "education": record}
-              for record in describe_records(session, education.for_patient(session, patient))]
+    rows = education.for_patient(session, patient)
+    names = dict(session.execute(select(User.id, User.name).where(User.id.in_({r.created_by for r in rows}))).all())
+    items += [{"kind": "education", "at": record["created_at"], "education": record,
+               "recorded_by_name": names.get(row.created_by)}
+              for row, record in zip(rows, describe_records(session, rows))]
     return sorted(items, key=lambda item: item["at"], reverse=True)

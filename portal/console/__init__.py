@@ -97,6 +97,13 @@ class _ConsoleSessions(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
 
+@console.before_request
+def _csrf():
+    """The console's forms carry a CSRF token (Flask-WTF); other blueprints decide for themselves."""
+    if current_app.config["WTF_CSRF_ENABLED"]:
+        current_app.extensions["csrf"].protect()
+
+
 @console.after_request
 def _headers(response):
     for name, value in CONSOLE_HEADERS.items():
@@ -106,19 +113,18 @@ def _headers(response):
 
 def init_console(app: Flask) -> None:
     """Register the console with its CSRF protection, session cookie settings and rate limit."""
-    from portal.api import api
-    from portal.api.limits import api_limit
     from portal.care.throttle import PasswordChecks
+    from portal.limits import api_limit
     from portal.console import admin, pages, patients, reports, team_pages  # noqa: F401  (routes)
 
     app.session_interface = _ConsoleSessions()
+    # CSRF is checked on the console's own forms only (the API takes bearer tokens, not cookies).
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_PATH="/",
-                      SESSION_COOKIE_DOMAIN=None, WTF_CSRF_TIME_LIMIT=None)
+                      SESSION_COOKIE_DOMAIN=None, WTF_CSRF_TIME_LIMIT=None, WTF_CSRF_CHECK_DEFAULT=False)
     app.extensions["portal.password_checks"] = PasswordChecks(app.config["PORTAL_LOGIN_CONCURRENCY"])
     app.after_request(_hsts)
     app.register_blueprint(console)
-    csrf = CSRFProtect(app)
-    csrf.exempt(api)
+    CSRFProtect(app)
     app.extensions["portal.limiter"].limit(api_limit)(console)
 
 

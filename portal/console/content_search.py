@@ -46,7 +46,7 @@ def search_content(library: Library, query: str, lang: str, limit: int = 30) -> 
     if query.strip():
         from flask import current_app
 
-        from portal.api.search import search_index
+        from portal.search.app_index import search_index
 
         found = search_index(current_app).search(query, lang, None, limit)
         hits = [hit(library, f"{h.kind}:{h.slug}", lang) for h in found.hits]

@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from portal.care import audit, passwords, sessions, throttle
+from portal.care import audit, languages, passwords, sessions, throttle
 from portal.care.errors import CareError
 from portal.care.teams import choosable
 from portal.care.users import check_password, set_password
-from portal.console import console, console_language, login_required, session_limits
+from portal.console import console, console_language, forms, login_required, session_limits
 from portal.console.content_search import search_content
 from portal.db import get_session
 from portal.web import library
@@ -22,7 +22,8 @@ def _console_globals() -> dict:
         return sessions.seconds_left(g.console_session, *session_limits())
 
     return {"console_lang": console_language, "site_root": site_root, "session_seconds_left": session_seconds_left,
-            "session_warn_seconds": WARN_SECONDS}
+            "session_warn_seconds": WARN_SECONDS, "kinds": forms.KINDS,
+            "interpreter_name": lambda tag: languages.name_of(tag, console_language())}
 
 
 WARN_SECONDS = 120  # the page offers "stay signed in" this long before the idle limit

@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 
-from flask import current_app, g, redirect, render_template, request, url_for
+from flask import Response, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from portal.api.schemas import PatientInput, parse
-from portal.care import assignments, audit, education, idempotency, patients, teams, timeline
+from portal.care.inputs import PatientInput, parse
+from portal.care import (assignments, audit, education, education_csv, fhir, idempotency, languages, patients, teams,
+                         timeline)
 from portal.care.errors import CareError
-from portal.console import console, forms, login_required
+from portal.care.items import resolve
+from portal.console import console, console_language, forms, login_required
 from portal.console.content_search import hit, search_content
 from portal.db import get_session
 from portal.web import library, site_root
@@ -46,12 +49,57 @@ def patient(patient_id):
     session = get_session()
     found = patients.get(session, patient_id, g.user)
     query = request.args.get("q", "").strip()
-    hits = search_content(library(), query, found.language)
+    shown = MORE_RESULTS if request.args.get("more") else FIRST_RESULTS
+    hits = search_content(library(), query, found.language, shown + 1)
     events = timeline.events(session, library(), site_root(), current_app.config["PORTAL_CLINIC_NAME"], found)
     audit.record(session, g.user, "read", "timeline", [found.id], "console")
     session.commit()
     return render_template("console/patient.html", patient=found, described=patients.describe(found),
-                           hits=hits, query=query, events=events, forms=forms, idempotency_key=secrets.token_hex(16))
+                           hits=guides_first(hits[:shown]), more=len(hits) > shown, query=query, events=events,
+                           forms=forms, idempotency_key=secrets.token_hex(16), titles=_titles(events))
+
+
+FIRST_RESULTS, MORE_RESULTS = 10, 50
+
+
+def _titles(events: list[dict]) -> dict[str, str]:
+    """The title, in the care manager's language, of each page the timeline names."""
+    refs = {e["topic"] for ev in events if ev["kind"] == "education" for e in ev["education"]["evaluations"]}
+    refs |= {r for ev in events if ev["kind"] == "education" for r in ev["education"]["resources_given"]}
+    return {ref: item.title for ref in refs if (item := resolve(library(), ref, console_language()))}
+
+
+def guides_first(hits: list) -> list:
+    """Search results with guides, sheets and topics before community resources, each in search order."""
+    return sorted(hits, key=lambda h: h.item.kind == "resource")
+
+
+@console.get("/patients/<patient_id>/fhir")
+@login_required()
+def patient_fhir(patient_id):
+    """The patient's education records as the API's FHIR Bundle (portal.care.fhir), to download."""
+    return _download(patient_id, "fhir_bundle", "application/fhir+json", "fhir.json", lambda session, found: json.dumps(
+        fhir.patient_bundle(session, library(), found, current_app.config["PORTAL_API_URL"] or request.host_url,
+                            current_app.config["PORTAL_PATIENT_IDENTIFIER_SYSTEM"]), ensure_ascii=False, indent=1))
+
+
+@console.get("/patients/<patient_id>/education.csv")
+@login_required()
+def patient_csv(patient_id):
+    """The patient's education records, amendments included, as CSV for a spreadsheet."""
+    return _download(patient_id, "education_csv", "text/csv", "csv", lambda session, found: education_csv.as_csv(
+        library(), timeline.describe_records(session, education.for_patient(session, found)), console_language()))
+
+
+def _download(patient_id: str, what: str, mimetype: str, extension: str, make) -> Response:
+    """A file about a patient the user may see, its reading audited; named by the opaque id only."""
+    session = get_session()
+    found = patients.get(session, patient_id, g.user)
+    body = make(session, found)
+    audit.record(session, g.user, "read", what, [found.id], "console")
+    session.commit()
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="education-{found.public_id}.{extension}"'})
 
 
 @console.post("/patients/<patient_id>/assignments")
@@ -74,8 +122,11 @@ def assign(patient_id):
                                   create, _replay_audit(session, "assignment_replayed", found.id))
     except CareError as error:
         return redirect(url_for("console.patient", patient_id=patient_id, error=error.detail))
-    return render_template("console/assigned.html", patient=found, assignment=made,
-                           qr=assignments.qr_svg(made["link"]))
+    refs = [item["ref"] for item in made["items"]]
+    return render_template("console/assigned.html", patient=found, assignment=made, qr=assignments.qr_svg(made["link"]),
+                           print_link=assignments.print_link(site_root(), made["language"], refs),
+                           **_form_context(found, refs, {"methods": ["verbal", "handout", "teach_back"],
+                                                         "resources_given": [r for r in refs if r.startswith("resource:")]}))
 
 
 @console.route("/patients/<patient_id>/education", methods=["POST"])
@@ -84,12 +135,13 @@ def educate(patient_id):
     """Step 1 shows the form for the chosen topics; step 2 (save=1) records it."""
     session = get_session()
     found = patients.get(session, patient_id, g.user)
-    topics = request.form.getlist("topics") or request.form.getlist("items")
+    topics = (request.form.getlist("topics") + request.form.getlist("resources_given")) or request.form.getlist(
+        "items")
     if request.form.get("save") != "1":
         audit.record(session, g.user, "read", "education_form", [found.id], "console")
         session.commit()
         return _education_form(found, topics, {}, None)
-    body = forms.education_body(request.form)
+    body = forms.education_body(request.form, console_language())
     try:
         data = education.parse(education.EducationInput, body)
 
@@ -115,8 +167,9 @@ def amend(record_id):
     if request.method == "GET":
         audit.record(session, g.user, "read", "education_record", [found.id], "console")
         session.commit()
-        return _education_form(found, row.topics, _as_form(row), None, amending=row)
-    body = forms.education_body(request.form)
+        return _education_form(found, row.topics + (row.resources_given or []), _as_form(row), None,
+                               amending=row)
+    body = forms.education_body(request.form, console_language())
     try:
         data = education.parse(education.AmendmentInput, body)
 
@@ -129,7 +182,8 @@ def amend(record_id):
                         idempotency.request_hash("POST", request.path, body), create,
                         _replay_audit(session, "education_record_replayed", found.id))
     except CareError as error:
-        return _education_form(found, row.topics, request.form, error, amending=row), 422
+        return _education_form(found, row.topics + (row.resources_given or []), request.form, error,
+                               amending=row), 422
     return redirect(url_for("console.patient", patient_id=found.public_id, saved="amendment"))
 
 
@@ -141,8 +195,9 @@ def _replay_audit(session, what: str, patient_id: int):
 def _as_form(row) -> dict:
     values = {"taught_on": row.taught_on.isoformat(), "learner": row.learner, "readiness": row.readiness,
               "barriers": row.barriers, "methods": row.methods, "minutes": str(row.minutes),
-              "minutes_by": row.minutes_by, "note": row.note, "interpreter_used": "yes" if row.interpreter_used else "",
-              "interpreter_language": row.interpreter_language or ""}
+              "minutes_by": row.minutes_by, "note": row.note, "interpreter_id": row.interpreter_id or "",
+              "interpreter_language": languages.name_of(row.interpreter_language, console_language())
+              if row.interpreter_used else "", "resources_given": row.resources_given or []}
     values.update({f"evaluation-{e['topic']}": e["evaluation"] for e in row.evaluations})
     return values
 
@@ -164,12 +219,22 @@ class _Values:
         return value if isinstance(value, list) else [value]
 
 
-def _education_form(found, topics, values, error, amending=None):
-    hits = [h for ref in dict.fromkeys(topics) if (h := hit(library(), ref, found.language))
-            and h.item.kind != "resource"]
-    if not hits:
+def _form_context(found, refs: list[str], values, error=None) -> dict:
+    """What the teaching form needs: the guides taught (teach-back questions in the care manager's language
+    and the patient's), the resources given, the language names, and the values and errors to show."""
+    lang = console_language()
+    hits = [h for ref in dict.fromkeys(refs) if (h := hit(library(), ref, found.language))]
+    topics = [h for h in hits if h.item.kind != "resource"]
+    own = {h.item.ref: (hit(library(), h.item.ref, lang) if lang != found.language else None) for h in topics}
+    return {"described": patients.describe(found), "hits": topics, "resources": [h for h in hits if h.item.kind == "resource"], "own_language": own,
+            "values": _Values(values), "error": error, "forms": forms, "today": dt.date.today().isoformat(),
+            "errors": forms.field_errors(error, [h.item.ref for h in topics]) if error else {},
+            "interpreter_languages": languages.names(lang), "idempotency_key": secrets.token_hex(16)}
+
+
+def _education_form(found, refs, values, error, amending=None):
+    context = _form_context(found, refs, values, error)
+    if not context["hits"]:
         return redirect(url_for("console.patient", patient_id=found.public_id,
                                 error=_("Choose at least one guide or medicine to teach.")))
-    return render_template("console/educate.html", patient=found, hits=hits, values=_Values(values), error=error,
-                           forms=forms, today=dt.date.today().isoformat(), amending=amending,
-                           idempotency_key=secrets.token_hex(16))
+    return render_template("console/educate.html", patient=found, amending=amending, **context)

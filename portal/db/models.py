@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -103,6 +103,8 @@ class EducationRecord(Base):
     evaluations: Mapped[list] = mapped_column(JSON)  # [{"topic": ..., "evaluation": ...}]
     interpreter_used: Mapped[bool] = mapped_column(Boolean)
     interpreter_language: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    interpreter_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    resources_given: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))  # resource refs
     minutes: Mapped[int] = mapped_column(Integer)
     minutes_by: Mapped[str] = mapped_column(String(30))  # clinical_staff or billing_practitioner
     note: Mapped[str] = mapped_column(Text, default="")

@@ -163,6 +163,13 @@ def reading_list(lang):
     return render_template("site/reading_list.html", lang=lang, catalog=reading_catalog(lang))
 
 
+@site.route("/<lang:lang>/read/print/")
+def reading_print(lang):
+    """The printable packet: the same pages as the reading list, fetched from this site in the browser and
+    put one after another into a single document to print (for patients without a smartphone)."""
+    return render_template("site/reading_print.html", lang=lang, catalog=reading_catalog(lang))
+
+
 @site.route("/<lang:lang>/code/")
 def enter_code(lang):
     """Enter the code read over the phone; the page asks the API (PORTAL_API_URL) which pages it means."""

@@ -1,4 +1,5 @@
-/* Console keys: / search, p patient, a assign, e record teaching, r report, ? help; copy buttons. */
+/* Console keys: / search, p patient, a assign, e record teaching, r report, ? help; copy buttons; an
+   interpreter's language ticks the language barrier. */
 (function () {
   function typing(el) { return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName)); }
   document.addEventListener("keydown", function (event) {
@@ -10,6 +11,14 @@
     event.preventDefault();
     if (target.tagName === "BUTTON") target.click(); else target.focus();
   });
+  // An interpreter means a language barrier: tick it (visibly; it can be unticked) unless barriers are chosen.
+  function interpreter(event) {
+    if (event.target.id !== "interpreter_language" || !event.target.value.trim()) return;
+    var language = document.getElementById("barriers-language");
+    if (language && !document.querySelector("input[name=barriers]:checked")) language.checked = true;
+  }
+  document.addEventListener("input", interpreter);
+  document.addEventListener("change", interpreter);
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");
     if (!button || !navigator.clipboard) return;

@@ -1,4 +1,4 @@
-"""Rate limits (Flask-Limiter): memory by default, Redis when PORTAL_RATELIMIT_STORAGE names it.
+"""Rate limits (Flask-Limiter) of the API and the console: memory by default, Redis when PORTAL_RATELIMIT_STORAGE names it.
 
 Each app gets its own limiter, so apps in one process (tests, the build) never share counters.
 Signed-in use is counted per token or console session (a clinic's staff share one address); anything

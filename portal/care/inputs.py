@@ -1,4 +1,5 @@
-"""Request bodies of the API as pydantic models (their JSON schemas go into the OpenAPI document)."""
+"""Request bodies of the API and forms of the console, as pydantic models (their JSON schemas go into the
+OpenAPI document). Care input, not HTTP: the API and the console both parse with them."""
 from __future__ import annotations
 
 import unicodedata
