@@ -34,7 +34,7 @@ from portal.care import assignments, patients  # noqa: E402
 from portal.care.users import create_token, create_user  # noqa: E402
 from portal.db import get_session  # noqa: E402
 from portal.db.migrate import upgrade  # noqa: E402
-from portal.api.search import search_index  # noqa: E402
+from portal.search.app_index import search_index  # noqa: E402
 
 WORKERS = 4
 POSTGRES = os.environ.get("PORTAL_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

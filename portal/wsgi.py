@@ -6,7 +6,7 @@ changed), so no search request ever waits for it.
 import sys
 
 from portal import create_app
-from portal.api.search import search_index
+from portal.search.app_index import search_index
 
 
 def _refuse_unshared_limits() -> None:

@@ -149,7 +149,7 @@ def call(service_id: str):
 
 def init_cds_hooks(app: Flask) -> None:
     """Mount the service; it needs no CSRF token (no cookies: a signed JWT) and is rate-limited like the API."""
-    from portal.api.limits import api_limit
+    from portal.limits import api_limit
 
     app.extensions["portal.cds_tokens"] = SeenTokens()
     app.register_blueprint(cds_hooks)

@@ -80,7 +80,7 @@ OPENAPI = {
 
 def concept_index(app: Flask) -> ConceptIndex:
     """The app's pages by code and name, rebuilt with the search index when the library is reloaded."""
-    from portal.api.search import search_index
+    from portal.search.app_index import search_index
 
     search = search_index(app)
     with _LOCK:
