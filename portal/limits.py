@@ -39,8 +39,9 @@ def public_limit() -> str:
 
 
 def _retry_after_only_on_429(response):
-    """Flask-Limiter adds Retry-After to every limited response; it belongs on a 429 alone."""
-    if response.status_code != 429:
+    """Flask-Limiter adds Retry-After to every limited response; it belongs on a 429 alone (and on the
+    503 of a sign-in that found every password check busy, which sets its own: RFC 9110 allows both)."""
+    if response.status_code not in (429, 503):
         response.headers.pop("Retry-After", None)
     return response
 

@@ -5,6 +5,7 @@ import datetime as dt
 import unicodedata
 
 import pytest
+from bs4 import BeautifulSoup
 
 from api_helpers import education, new_patient
 from test_console import sign_in
@@ -142,7 +143,9 @@ def test_console_minutes_must_be_a_number(api_app, users):
             "minutes_by": "clinical_staff"}
     for minutes in ("fifteen", "\u0661\u0665", "1e2"):
         response = client.post(patient_url + "/education", data={**form, "minutes": minutes})
-        assert response.status_code == 422 and b"minutes:" in response.data
+        assert response.status_code == 422
+        error = BeautifulSoup(response.data, "html.parser").find(id="minutes-error")
+        assert error is not None and "minutes" in error.get_text(), response.data
     assert client.post(patient_url + "/education", data={**form, "minutes": " 15 "}).status_code == 302
 
 
