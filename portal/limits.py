@@ -10,8 +10,8 @@ from flask import Flask, current_app, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from portal.care.users import TOKEN_PREFIX, token_hash, user_for_token
-from portal.db import get_session
+from portal.care.users import token_hash
+from portal.web import bearer_token, bearer_user
 
 
 def client_key() -> str:
@@ -19,11 +19,8 @@ def client_key() -> str:
 
     Only a token that belongs to a user counts apart: made-up tokens share their address's count.
     """
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    token = token.strip()
-    if (scheme.lower() == "bearer" and token.startswith(TOKEN_PREFIX)  # not another kind (a CDS Hooks JWT)
-            and user_for_token(get_session(), token) is not None):
-        return "token:" + token_hash(token)
+    if bearer_user() is not None:  # only the portal's own tokens (a CDS Hooks JWT is not one)
+        return "token:" + token_hash(bearer_token())
     sid = session.get("sid") if request.path.startswith("/console") else None
     if sid:  # the cookie is signed, so a session id cannot be made up: one count per signed-in session
         return "console-session:" + token_hash(str(sid))

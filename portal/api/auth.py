@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import g, request
+from flask import g
 
 from portal.care.errors import CareError
-from portal.care.users import user_for_token
-from portal.db import get_session
+from portal.web import bearer_token, bearer_user
 
 UNAUTHORIZED = {"WWW-Authenticate": 'Bearer realm="care-guide-portal"'}
 
@@ -22,11 +21,9 @@ class Unauthorized(CareError):
 
 def current_token_user():
     """The user of the request's bearer token, or raise Unauthorized."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    if not bearer_token():
         raise Unauthorized("Send 'Authorization: Bearer <token>'; make a token with 'portal tokens create'.")
-    user = user_for_token(get_session(), token.strip())
+    user = bearer_user()
     if user is None:
         raise Unauthorized("This token is not valid: it is wrong, revoked or expired, or its user is disabled.")
     return user

@@ -107,10 +107,14 @@ def home(lang):
     return render_template("site/home.html", lang=lang)
 
 
+def _by_title(kind: str, slugs, lang: str) -> list:
+    """The pages of a kind in the reader's language, in title order (the list pages)."""
+    return sorted((library().page(kind, slug, lang) for slug in slugs), key=lambda p: p.title.casefold())
+
+
 @site.route("/<lang:lang>/conditions/")
 def conditions(lang):
-    pages = [library().page("condition", slug, lang) for slug in library().conditions]
-    return render_template("site/conditions.html", lang=lang, pages=sorted(pages, key=lambda p: p.title.casefold()))
+    return render_template("site/conditions.html", lang=lang, pages=_by_title("condition", library().conditions, lang))
 
 
 @site.route("/<lang:lang>/conditions/<slug>/")
@@ -136,8 +140,7 @@ def medication(lang, slug):
 
 @site.route("/<lang:lang>/topics/")
 def topics(lang):
-    pages = [library().page("topic", slug, lang) for slug in library().topics]
-    return render_template("site/topics.html", lang=lang, pages=sorted(pages, key=lambda p: p.title.casefold()))
+    return render_template("site/topics.html", lang=lang, pages=_by_title("topic", library().topics, lang))
 
 
 @site.route("/<lang:lang>/topics/<slug>/")
