@@ -207,10 +207,30 @@ class PageMeta(Strict):
         return done.replace(year=done.year + 1, day=28 if (done.month, done.day) == (2, 29) else done.day)
 
 
+class GoalStep(Strict):
+    """One thing the patient does toward a goal, taken from the guide's own actions."""
+
+    text: Text = Field(examples=['"Weigh myself every morning after I pee and before I eat, and write it down."'])
+    # The id of a heading in this guide, in this language: its "## " or "### " title as
+    # `portal check` lists it ("weigh-yourself-every-day", "what-you-can-do").
+    section: Text = Field(examples=["weigh-yourself-every-day"])
+
+
+class GoalTemplate(Strict):
+    """A care-plan goal a care manager can offer from this guide (see docs/content-format.md, "Care plan")."""
+
+    id: Slug = Field(examples=["steady-weight"])  # the same id in every language of the guide
+    goal: Text = Field(examples=['"Keep my weight steady"'])
+    steps: list[GoalStep] = Field(min_length=1, examples=["\n  - text: ...\n    section: what-you-can-do"])
+    measure: Text = Field(examples=['"Weigh every morning and write it down."'])
+    call_when: Text = Field(examples=['"Call the clinic if ... Call 911 if ..."'])
+
+
 class ConditionMeta(PageMeta):
     icd10: list[Icd10] = Field(min_length=1, examples=["[I10]"])
     snomed: list[SnomedCode] = Field(default_factory=list, examples=['["38341003"]'])
     related_medications: list[Slug] = Field(default_factory=list, examples=["[lisinopril, amlodipine]"])
+    care_plan: list[GoalTemplate] = Field(default_factory=list, examples=["\n  - id: steady-weight\n    goal: ..."])
 
 
 class MedicationMeta(PageMeta):

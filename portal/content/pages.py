@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from portal.content.body import Link, Section, parse_body
 from portal.content.errors import ContentError
 from portal.content.frontmatter import YamlDocument, parse_yaml, split_markdown_file
-from portal.content.models import ConditionMeta, MedicationMeta, TopicMeta
+from portal.content.models import ConditionMeta, GoalTemplate, MedicationMeta, TopicMeta
 from portal.content.resource_models import Resource
 from portal.content.review import review_errors, without_review_fields
 from portal.content.safety import page_problems
@@ -51,6 +51,11 @@ class Page:
     @property
     def summary(self) -> str:
         return self.meta.summary
+
+    @property
+    def care_plan(self) -> list[GoalTemplate]:
+        """The care-plan goal templates of a condition guide in this language (none for other kinds)."""
+        return getattr(self.meta, "care_plan", [])
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
