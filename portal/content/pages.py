@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from portal.content.body import Link, Section, parse_body
+from portal.content.care_plan import care_plan_problems
 from portal.content.errors import ContentError
 from portal.content.frontmatter import YamlDocument, parse_yaml, split_markdown_file
 from portal.content.models import ConditionMeta, GoalTemplate, MedicationMeta, TopicMeta
@@ -109,8 +110,8 @@ def read_page(kind: str, slug: str, lang: str, file: Path, rel: str) -> FileRead
     page = Page(kind, slug, lang, rel, meta, body.sections, body.links, meta_json=meta.model_dump_json(),
                 source_hash=source_hash(data) if lang == SOURCE_LANGUAGE else "")
     errors += translation_errors(page, split.meta)
-    for problem in review_errors(page, split.meta, SOURCE_LANGUAGE) + page_problems(page, split.body,
-                                                                                   split.body_first_line):
+    for problem in (review_errors(page, split.meta, SOURCE_LANGUAGE)
+                    + page_problems(page, split.body, split.body_first_line) + care_plan_problems(page, split.meta)):
         (warnings if problem.severity == "warning" else errors).append(problem)
     if lang == "es":
         errors += spanish_readability_errors(page, split.body_first_line)
