@@ -62,7 +62,8 @@ def care_plan_problems(page, document) -> list[ContentError]:
 
     ids = heading_ids(page)
     seen: dict[str, int] = {}
-    written = numbers_in(page_text(page))
+    headings = [title for section in page.sections for title in (section.title, *(p.title for p in section.parts))]
+    written = numbers_in(" \n ".join([page_text(page), *headings]))
     vague = vocabulary().vague.get(page.lang)
     excepted = page.meta.readability_exception is not None
     for index, goal in enumerate(goals):
