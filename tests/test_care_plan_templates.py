@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from portal import create_app
 from portal.cli import main
 from portal.content.body import parse_body
 from portal.content.care_plan import heading_ids
@@ -260,3 +261,20 @@ def test_the_guides_carry_goal_templates_in_every_language_they_have(library, sl
         assert all("911" in goal.call_when and goal.steps for goal in page.care_plan), lang
         if lang != "en":
             assert library.translation_status("condition", slug, lang) == "machine", lang
+
+
+def test_the_guide_page_shows_its_goals_with_links_to_the_headings_they_come_from(content_dir):
+    write_plans(content_dir)
+    app = create_app({"PORTAL_CONTENT_DIR": str(content_dir)})
+    html = app.test_client().get("/es/conditions/high-blood-pressure/").data.decode()
+    section = html[html.index('<section class="care-goals"'):]
+    section = section[:section.index("</section>")]
+    assert '<h2 id="s-care-goals">Metas que puede fijar con su equipo de atención</h2>' in section
+    assert "<h3>Bajar mi presión arterial</h3>" in section
+    assert "<li>Caminar casi todos los días.</li>" in section
+    assert ('Lea más: <a href="#s-what-you-can-do">Qué puede hacer</a>, <a href="#s-muévase-más">Muévase más</a>'
+            in section)
+    assert '<h3 id="s-muévase-más">Muévase más</h3>' in html  # the link's target exists
+    assert '<a href="tel:911">911</a> si tengo dolor en el pecho.' in section
+    english = app.test_client().get("/en/conditions/heart-failure/").data.decode()
+    assert "care-goals" not in english  # no goals, no section

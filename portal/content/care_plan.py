@@ -21,14 +21,20 @@ from portal.content.safety import english_numbers, numbers_in, page_text, vocabu
 FIELDS = ("goal", "measure", "call_when")  # a goal's own text fields; its steps' `text` come between
 
 
-def heading_ids(page) -> list[str]:
-    """The ids a step may name: each `##` section's and `###` subsection's, in page order."""
-    ids = []
+def headings(page) -> dict[str, str]:
+    """The ids a step may name, each `##` section's and `###` subsection's in page order, with their titles."""
+    found: dict[str, str] = {}
     for section in page.sections:
         if section.key != "intro":
-            ids.append(section.key)
-        ids += [part.key for part in section.parts if part.key != "intro"]
-    return ids
+            found.setdefault(section.key, section.title)
+        for part in section.parts:
+            if part.key != "intro":
+                found.setdefault(part.key, part.title)
+    return found
+
+
+def heading_ids(page) -> list[str]:
+    return list(headings(page))
 
 
 def goal_texts(goal) -> list[tuple[tuple, str]]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from portal.content.body import Link, Section, parse_body
-from portal.content.care_plan import care_plan_problems
+from portal.content.care_plan import care_plan_problems, headings
 from portal.content.errors import ContentError
 from portal.content.frontmatter import YamlDocument, parse_yaml, split_markdown_file
 from portal.content.models import ConditionMeta, GoalTemplate, MedicationMeta, TopicMeta
@@ -60,6 +60,10 @@ class Page:
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
+
+    def heading_title(self, key: str) -> str:
+        """The title of the `##` or `###` heading whose id is `key` (a care-plan step's section)."""
+        return headings(self).get(key, "")
 
 
 @dataclass
