@@ -23,6 +23,7 @@ from portal.content.resource_models import Resource
 
 DECIMALS = 3  # about 110 m: ZIP code centers are no more precise than that
 EARTH_RADIUS_MILES = 3958.8
+_ZIP = re.compile(r"(\d{5})(-\d{4})?")
 _COUNTY_WORDS = re.compile(r"\s+(county|parish|borough|census area|municipality|city and borough)$")
 
 
@@ -64,7 +65,8 @@ def _table() -> dict[str, ZipPlace]:
 
 def zip_place(zip_code: str) -> ZipPlace | None:
     """The center, state and county of a ZIP code ('92501' or '92501-1234'), or None if there is no such ZIP code."""
-    return _table().get(str(zip_code).strip()[:5])
+    match = _ZIP.fullmatch(str(zip_code).strip())
+    return _table().get(match.group(1)) if match else None
 
 
 def located(resource: Resource) -> list[Point]:
