@@ -245,7 +245,7 @@
         return !!(where && where.county) && (counties.indexOf(where.county + "/" + where.state) !== -1
           || counties.indexOf(where.county + "/") !== -1);
       }
-      return !states.length && !!d.at;
+      return !states.length && !!d.at && !!(where && where.known); // its distance tells
     }
     var wanted = place.toLowerCase().replace(/\s+county$/, "");
     return d.places.split("|").some(function (name) { return name && name.indexOf(wanted) !== -1; });
