@@ -312,8 +312,7 @@ def build(settings: dict, output: str | Path = "build", progress=None, workers: 
         stale += stale_search
         if manifest:
             manifest.unlink(missing_ok=True)  # if publishing is cut short, the next build is a full one
-        rendered = sum(1 for p in staging.rglob("*.*") if p.is_file() and (
-            p.suffix in (".html", ".xml", ".txt", ".webmanifest") or p == staging / "sw.js"))
+        rendered = sum(1 for url in fingerprints if (staging / filepath(url)).is_file())  # pages and data files
         publish(staging, output, published is not None, stale)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
