@@ -90,6 +90,24 @@ def page_weight(site: Path) -> dict:
     return figures
 
 
+def directory_sizes(site: Path) -> dict:
+    """The directory at this scale: its list pages (every service A to Z and each kind of help, page by
+    page) and the files its filters and "near me" load (those pages, and the ZIP code centers of the
+    states served): how many, and the largest of each, in bytes as stored (HTML or JSON alone)."""
+    lists = [site / "en" / "resources" / "index.html", *(site / "en" / "resources" / "page").glob("*/index.html"),
+             *(site / "en" / "categories").rglob("index.html")]
+    zips = sorted((site / "directory" / "zip").glob("*.json"))
+
+    def largest(files: list[Path]) -> dict:
+        if not files:
+            return {"bytes": 0, "file": "-"}
+        biggest = max(files, key=lambda p: p.stat().st_size)
+        return {"bytes": biggest.stat().st_size, "file": biggest.relative_to(site).as_posix()}
+
+    return {"list pages": len(lists), "largest list page": largest(lists), "ZIP code files": len(zips),
+            "largest ZIP code file": largest(zips)}
+
+
 def bench_scale(pages: int, runs: int, work: Path, languages: str = "en") -> dict:
     content, output, cache = work / f"content-{pages}", work / f"site-{pages}", work / f"cache-{pages}"
     templates = work / f"templates-{pages}"
@@ -119,6 +137,7 @@ def bench_scale(pages: int, runs: int, work: Path, languages: str = "en") -> dic
     result["one interface string changed s"] = round(hyperfine_median(
         command, toggle + f"{base} 'Skip to main content' 'Skip to the main content'", runs, env), 2)
     result["page weight"] = page_weight(output)
+    result["directory"] = directory_sizes(output)
     return result
 
 
@@ -151,7 +170,7 @@ def main() -> None:
 def render(report: dict) -> str:
     """The results as a Markdown table (the same one bench/README.md shows)."""
     scales = list(report["build"])
-    rows = [k for k in next(iter(report["build"].values())) if k != "page weight"]
+    rows = [k for k in next(iter(report["build"].values())) if k not in ("page weight", "directory")]
     lines = [f"Machine: {report['machine']['cores']} cores, {report['machine']['memory GB']} GB, "
              f"Python {report['machine']['python']}, {report['machine']['date']}", "",
              "| figure | " + " | ".join(f"{s} pages" for s in scales) + " |",
@@ -160,6 +179,11 @@ def render(report: dict) -> str:
     weight = report["build"][scales[-1]]["page weight"]
     lines += ["", "| page | bytes (HTML+CSS+JS) | requests |", "|---|---|---|"]
     lines += [f"| {name} | {w['bytes']:,} | {w['requests']} |" for name, w in weight.items()]
+    lines += ["", "| directory at " + " | ".join(f"{s} pages" for s in scales) + " |", "|---|" + "---|" * len(scales)]
+    for row in ("list pages", "largest list page", "ZIP code files", "largest ZIP code file"):
+        cells = [report["build"][s]["directory"][row] for s in scales]
+        lines.append(f"| {row} | " + " | ".join(f"{c['bytes']:,} ({c['file']})" if isinstance(c, dict) else str(c)
+                                              for c in cells) + " |")
     return "\n".join(lines)
 
 

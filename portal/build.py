@@ -29,6 +29,7 @@ from portal.content import Library, load_library
 from portal.content.pages import PAGE_KINDS
 from portal.fingerprints import metadata_fingerprint, page_fingerprint, site_fingerprint
 from portal.search.pagefind import BUNDLE, ENTRY, PagefindError, bundle_files, index_site
+from portal.site.listing_pages import directory_data, directory_pages
 from portal.sitecheck import check_site
 
 EXTRA_FILES = {".nojekyll"}
@@ -119,10 +120,12 @@ def plan(app: Flask) -> list[PlannedPage]:
                 pages.append(PlannedPage(f"site.{kind}", {"lang": lang, "slug": slug}, shared + own, page.path))
         for slug, entry in library.resources.items():  # resource pages show only front-matter-like data
             pages.append(PlannedPage("site.resource", {"lang": lang, "slug": slug}, shared, entry.path))
-        for category in library.categories_in_use():
-            pages.append(PlannedPage("site.category", {"lang": lang, "category": category.id}, shared))
+        for endpoint, values in directory_pages(library, app.config["PORTAL_DIRECTORY_PAGE_SIZE"], lang):
+            pages.append(PlannedPage(endpoint, values, shared))  # further pages of the lists, kinds of help
     for endpoint in ("choose_language", "not_found_page", "sitemap", "robots", "service_worker"):
         pages.append(PlannedPage(f"site.{endpoint}", {}, shared))
+    for endpoint, values in directory_data(library):  # the ZIP code centers of "near me"
+        pages.append(PlannedPage(endpoint, values, shared))
     return pages
 
 
@@ -309,8 +312,7 @@ def build(settings: dict, output: str | Path = "build", progress=None, workers: 
         stale += stale_search
         if manifest:
             manifest.unlink(missing_ok=True)  # if publishing is cut short, the next build is a full one
-        rendered = sum(1 for p in staging.rglob("*.*") if p.is_file() and (
-            p.suffix in (".html", ".xml", ".txt", ".webmanifest") or p == staging / "sw.js"))
+        rendered = sum(1 for url in fingerprints if (staging / filepath(url)).is_file())  # pages and data files
         publish(staging, output, published is not None, stale)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -190,6 +190,9 @@ SETTINGS = [
             "content hash; empty to turn the cache off.", lambda v: str(v).strip()),
     Setting("PORTAL_STALE_AFTER_DAYS", 180, "A resource not verified for this many days is flagged 'may be out of "
             "date: call first' and listed by 'portal report stale'.", _days),
+    Setting("PORTAL_DIRECTORY_PAGE_SIZE", 100, "Listings on one page of the directory's lists (every service, "
+            "each kind of help); longer lists continue on .../page/2/ and so on, so no page grows with the "
+            "directory.", _positive),
     Setting("PORTAL_REPORT_PROBLEM_TO", "", "Where 'Report a problem with this listing' goes: a GitHub repository "
             "(https://github.com/OWNER/REPO, opens a prefilled issue) or an email address. Empty: the link leads "
             "to the About page, which asks readers to call the clinic.", _report_to),

@@ -36,7 +36,7 @@ def site_fingerprint(app: Flask) -> str:
                    if p.is_file() and p.suffix in (".py", ".html", ".xml", ".css", ".js", ".txt", ".po", ".png"))
     settings = json.dumps({k: v for k, v in app.config.items() if k.startswith("PORTAL_")}, sort_keys=True,
                           default=str)
-    libraries = ",".join(f"{p}={version(p)}" for p in ("flask", "jinja2", "flask-babel", "babel", "frozen-flask"))
+    libraries = ",".join(f"{p}={version(p)}" for p in ("flask", "jinja2", "flask-babel", "babel", "frozen-flask", "zipcodes"))
     return _digest(code_fingerprint(), settings, libraries,
                    *(str(p).encode() + p.read_bytes() for p in files))
 

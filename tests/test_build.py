@@ -34,6 +34,28 @@ def test_every_starter_page_is_built(starter_site):
     assert check_site(starter_site, "/sub/") == []
 
 
+def test_every_file_the_directory_script_reads_is_built(starter_site):
+    """The link check reads links; the addresses the directory's script fetches (the other pages of a
+    list, the ZIP code centers of the states served) are checked here, on every list page."""
+    import json
+    import re
+
+    lists = [p for lang in LANGUAGES for p in [starter_site / lang / "resources" / "index.html",
+                                                *(starter_site / lang / "categories").rglob("index.html")]]
+    assert len(lists) > len(LANGUAGES)
+    wanted = set()
+    for page in lists:
+        data = json.loads(re.search(r'<script type="application/json" id="directory-data">(.*?)</script>',
+                                    page.read_text(), re.S).group(1))
+        wanted |= {*data["pages"], *(url for urls in data.get("categories", {}).values() for url in urls),
+                   *((data["near"] or {}).get("files") or {}).values()}
+    assert "/sub/directory/zip/CA.json" in wanted  # the starter's examples are in Riverside, CA
+    missing = [url for url in wanted if not (starter_site.parent / url.lstrip("/")).is_file()
+               and not (starter_site.parent / url.lstrip("/") / "index.html").is_file()]
+    assert not missing
+    assert not (starter_site / "directory" / "zip" / "NY.json").exists()  # only the area the listings serve
+
+
 def test_sub_path_links_work_over_http(site_server):
     """The site built for /sub/ works when a plain web server hosts it at /sub/."""
     home = fetch(site_server + "/sub/en/")
@@ -153,11 +175,12 @@ def test_build_reports_progress_and_what_it_rendered(content_dir, runner, tmp_pa
     assert first.exit_code == 0, first.output
     lines = first.output.splitlines()
     assert "  reading 7 new or changed of 7 content files" in lines
-    assert any(line.startswith("  rendering 110 of 110 pages on ") for line in lines)  # 1 or 2 cores, by machine
+    # 110 pages, and the ZIP code centers of California (where the pantry is) for "near me"
+    assert any(line.startswith("  rendering 111 of 111 pages on ") for line in lines)  # 1 or 2 cores, by machine
     assert "  indexed 30 pages for search" in lines
-    assert lines[-1].startswith(f"Built 110 pages into {output} in ") and lines[-1].endswith("(110 rendered, 0 unchanged).")
+    assert lines[-1].startswith(f"Built 111 pages into {output} in ") and lines[-1].endswith("(111 rendered, 0 unchanged).")
     again = runner.invoke(main, arguments, env={"PORTAL_CACHE_DIR": str(tmp_path / "cache")})
-    assert again.output.splitlines()[-1].endswith("(0 rendered, 110 unchanged).")
+    assert again.output.splitlines()[-1].endswith("(0 rendered, 111 unchanged).")
     assert "indexing the pages for search (Pagefind)" not in again.output  # no page changed: index kept
 
 

@@ -24,8 +24,15 @@ def _open(browser, site_server, moment=TUESDAY_10_AM_PACIFIC, path="/sub/en/reso
     return page
 
 
+def _settled(page) -> None:
+    """Wait until the list shows the last choice (filters read other pages and ZIP codes first)."""
+    page.wait_for_function("() => !document.querySelector('.listings[aria-busy]')")
+
+
 def _shown(page) -> set[str]:
-    return set(page.locator("#listings > li:not([hidden]) h3").all_inner_texts())
+    """The listings shown, in every group (with a ZIP code, near it, its state, the whole country)."""
+    _settled(page)
+    return set(page.locator(".listings:not([hidden]) .cards > li:not([hidden]) h3").all_inner_texts())
 
 
 def _names(predicate) -> set[str]:
@@ -58,6 +65,7 @@ def test_each_filter_narrows_the_list(browser, site_server):
     assert "Example: Hillside Community Food Pantry" in _shown(page)
     page.fill("#f-place", "")
 
+    _settled(page)
     count = page.locator("#result-count").inner_text()
     assert count == f"Showing {len(RESOURCES)} of {len(RESOURCES)} services."
     page.close()

@@ -156,3 +156,28 @@ def test_failed_incremental_build_leaves_the_site(site_dirs, content_dir, monkey
     guide.write_text(guide.read_text().replace("See [the chart](/en/nowhere/).", "Eat less salt."))
     assert build(settings, incremental).rendered == 0  # the failed build left nothing half-done
     assert tree(incremental) == before
+
+
+@pytest.mark.parametrize("change", ["content delete", "content add"])
+def test_incremental_equals_clean_when_the_lists_gain_or_lose_a_page(site_dirs, content_dir, change):
+    """One listing a page: a listing deleted or added takes a page of the list away or adds one,
+    and with the only listing in California gone, the state's ZIP code file goes too."""
+    settings, incremental, clean = site_dirs
+    settings = {**settings, "PORTAL_DIRECTORY_PAGE_SIZE": 1}
+
+    def lists() -> set[str]:
+        return {p.relative_to(incremental).as_posix() for p in incremental.rglob("*") if p.is_file()
+                and ("/page/" in p.as_posix() or p.suffix == ".json" and p.parent.name == "zip")}
+
+    build(settings, incremental)
+    before = lists()
+    assert {"en/resources/page/2/index.html", "directory/zip/CA.json"} <= before
+    CHANGES[change](content_dir)
+    build(settings, incremental)
+    assert tree(incremental) == clean_build(settings, clean)
+    if change == "content delete":
+        assert before - lists() == {f"{lang}/resources/page/2/index.html" for lang in ("en", "es", "zh", "vi", "ar")
+                                    } | {"directory/zip/CA.json"}
+    else:
+        assert lists() - before == {f"{lang}/{page}/index.html" for lang in ("en", "es", "zh", "vi", "ar")
+                                    for page in ("resources/page/3", "categories/mental-health/page/2")}

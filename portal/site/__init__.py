@@ -102,9 +102,14 @@ def choose_language():
     return render_template("site/choose_language.html")
 
 
+# The home page lists the conditions and topics while there are at most this many of each; a bigger
+# library gets a link to the list page instead, so the home page stays small at any size.
+HOME_LIST_LIMIT = 60
+
+
 @site.route("/<lang:lang>/")
 def home(lang):
-    return render_template("site/home.html", lang=lang)
+    return render_template("site/home.html", lang=lang, home_list_limit=HOME_LIST_LIMIT)
 
 
 def _by_title(kind: str, slugs, lang: str) -> list:
@@ -256,7 +261,8 @@ def public_urls(external: bool = False) -> list[str]:
             urls.append(url_for(f"site.{endpoint}", lang=lang, _external=external))
         for kind, items in [*((kind, lib.pages_of(kind)) for kind in PAGE_KINDS), ("resource", lib.resources)]:
             urls += [url_for(ENDPOINT_OF[kind], lang=lang, slug=slug, _external=external) for slug in items]
-        urls += [url_for("site.category", lang=lang, category=c.id, _external=external) for c in lib.categories_in_use()]
+        urls += [url_for(endpoint, **values, _external=external) for endpoint, values
+                 in listing_pages.directory_pages(lib, current_app.config["PORTAL_DIRECTORY_PAGE_SIZE"], lang)]
     return urls
 
 
@@ -292,4 +298,5 @@ def tel_href(number: str, kind: str = "voice") -> str:
 
 
 from portal.site import directory  # noqa: E402,F401  (registers the directory's routes)
+from portal.site import listing_pages  # noqa: E402,F401  (registers the directory's list pages)
 from portal.site import webapp  # noqa: E402,F401  (registers the web app's manifest, service worker and offline page)

@@ -1,12 +1,11 @@
-"""The community resource directory on the site: index with filters, category pages, resource pages.
+"""The community resource directory on the site: resource pages and what listings show.
 
-Pages work without JavaScript. Each listing carries what the browser-side filters need as
-data attributes (static/directory.js); nothing is loaded from another site.
+The lists (every service, each kind of help) are in listing_pages.py. Pages work without
+JavaScript; nothing is loaded from another site.
 """
 from __future__ import annotations
 
 import datetime as dt
-import json
 from urllib.parse import quote, urlencode
 
 from babel.dates import format_time, get_day_names, get_timezone_name
@@ -21,21 +20,6 @@ from portal.site import library, site
 
 # The filters treat these as "free or low cost".
 LOW_COST = ("free", "low-cost", "sliding-scale")
-
-
-@site.route("/<lang:lang>/resources/")
-def resources(lang):
-    entries = sorted(library().resources.values(), key=lambda r: (r.data.example, r.data.name.casefold()))
-    spoken = sorted({code for entry in entries for code in spoken_languages(entry.data)})
-    return render_template("site/resources.html", lang=lang, entries=entries, spoken=spoken)
-
-
-@site.route("/<lang:lang>/categories/<category>/")
-def category(lang, category):
-    # A category with no listings has no page (the build does not make one either).
-    found = next((c for c in library().categories_in_use() if c.id == category), None) or abort(404)
-    return render_template("site/category.html", lang=lang, category=found,
-                           entries=library().resources_in(found.id))
 
 
 @site.route("/<lang:lang>/resources/<slug>/")
@@ -54,28 +38,6 @@ def spoken_languages(resource: Resource) -> list[str]:
 def is_stale(resource: Resource, today: dt.date | None = None) -> bool:
     """Not verified within PORTAL_STALE_AFTER_DAYS."""
     return resource.is_stale(current_app.config["PORTAL_STALE_AFTER_DAYS"], today or dt.date.today())
-
-
-def listing_data(resource: Resource) -> dict[str, str]:
-    """The data-* attributes the browser-side filters read."""
-    area = resource.service_area
-    data = {
-        "categories": " ".join(resource.categories),
-        "languages": " ".join(spoken_languages(resource)),
-        "cost": resource.cost,
-        "national": "1" if area and area.national else "0",
-        "states": " ".join(area.states) if area else "",
-        "zips": " ".join(area.zip_codes) if area else "",
-        "places": "|".join([*(area.counties if area else []), *(loc.address.city for loc in resource.locations)]
-                           ).casefold(),
-    }
-    schedule = resource.schedule
-    if schedule and (schedule.open_24_7 or schedule.regular):
-        data["schedule"] = json.dumps({
-            "always": schedule.open_24_7, "tz": schedule.timezone,
-            "hours": [{"days": [WEEKDAYS.index(d) for d in h.days], "opens": h.opens, "closes": h.closes}
-                      for h in schedule.regular]}, separators=(",", ":"))
-    return data
 
 
 def hours_lines(schedule: Schedule | None, lang: str) -> list[tuple[str, str]]:
@@ -154,6 +116,6 @@ def listing_text(resource: Resource, field: str, lang: str) -> Markup:
 
 @site.app_context_processor
 def _directory_helpers() -> dict:
-    return {"listing_text": listing_text, "listing_data": listing_data, "hours_lines": hours_lines, "map_href": map_href, "is_stale": is_stale,
+    return {"listing_text": listing_text, "hours_lines": hours_lines, "map_href": map_href, "is_stale": is_stale,
             "report_problem_href": report_problem_href, "zone_name": zone_name, "spoken_languages": spoken_languages,
             "LOW_COST": LOW_COST}

@@ -1,0 +1,165 @@
+"""The directory's lists, in pages of PORTAL_DIRECTORY_PAGE_SIZE listings: every service A to Z
+(/<lang>/resources/, then .../page/2/, ...) and each kind of help (/<lang>/categories/<id>/, ...),
+and the ZIP code centers "near me" reads (/directory/zip/<state>.json).
+
+Without JavaScript a reader pages through them. With it, static/directory.js filters and sorts the
+whole directory by fetching the other pages of the list it needs (the kind of help's pages when
+one is chosen, else every page) and reading their cards: the pages are the data, so no page and
+no file a filter loads grows with the directory.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from flask import abort, current_app, render_template, url_for
+from flask_babel import gettext as _
+
+from portal.content import Library
+from portal.content.resource_models import WEEKDAYS, Resource
+from portal.site import library, site
+from portal.site.directory import spoken_languages
+from portal.site.near_me import Point, county_key, county_state, located, prefixes, served_states, state_file
+from portal.site.us_states import STATE_NAMES
+
+
+@dataclass(frozen=True)
+class DirectoryIndex:
+    """What every list page needs to know of the whole directory (worked out once per library)."""
+
+    entries: list  # every listing, A to Z (the made-up examples last)
+    order: dict[str, int]  # slug -> place in `entries`
+    points: dict[str, list[Point]]  # slug -> where its locations are
+    states: list[str]  # the states whose ZIP code centers the site ships
+
+
+_INDEXES: dict[int, tuple[Library, DirectoryIndex]] = {}
+
+
+def directory_index(lib: Library | None = None) -> DirectoryIndex:
+    lib = lib or library()
+    hit = _INDEXES.get(id(lib))
+    if hit and hit[0] is lib:
+        return hit[1]
+    entries = sorted(lib.resources.values(), key=lambda r: (r.data.example, r.data.name.casefold()))
+    index = DirectoryIndex(entries, {e.slug: n for n, e in enumerate(entries)},
+                           {e.slug: located(e.data) for e in entries}, served_states(e.data for e in entries))
+    if len(_INDEXES) >= 4:  # 'portal serve' makes a new library after each edit
+        _INDEXES.clear()
+    _INDEXES[id(lib)] = (lib, index)
+    return index
+
+
+def page_count(listings: int, size: int) -> int:
+    return max(1, -(-listings // size))
+
+
+def directory_pages(lib: Library, size: int, lang: str) -> list[tuple[str, dict]]:
+    """(endpoint, values) of the list pages beyond /<lang>/resources/ itself: its further pages and
+    every page of every kind of help. For the build's plan and the sitemap."""
+    pages = [("site.resources", {"lang": lang, "number": n}) for n in range(2, page_count(len(lib.resources), size) + 1)]
+    for category in lib.categories_in_use():
+        count = page_count(len(lib.resources_in(category.id)), size)
+        pages += [("site.category", {"lang": lang, "category": category.id, **({"number": n} if n > 1 else {})})
+                  for n in range(1, count + 1)]
+    return pages
+
+
+def directory_data(lib: Library) -> list[tuple[str, dict]]:
+    """(endpoint, values) of the language-independent files: the ZIP code centers of each state served."""
+    return [("site.zip_centers", {"state": state}) for state in directory_index(lib).states]
+
+
+def _page_of(entries: list, number: int) -> list:
+    size = current_app.config["PORTAL_DIRECTORY_PAGE_SIZE"]
+    if not 1 <= number <= page_count(len(entries), size):
+        abort(404)
+    return entries[(number - 1) * size: number * size]
+
+
+def _urls(endpoint: str, count: int, **values) -> list[str]:
+    return [url_for(endpoint, number=n, **values) for n in range(1, count + 1)]
+
+
+def _near_me(lang: str, entries: list) -> dict | None:
+    """What "near me" needs on a list: None when no listing of it has a place or a local area."""
+    index = directory_index()
+    local = any(index.points[e.slug] or (e.data.service_area and not e.data.service_area.national)
+                for e in entries)
+    if not local or not index.states:
+        return None
+    return {"files": {state: url_for("site.zip_centers", state=state) for state in index.states},
+            "prefixes": prefixes(index.states),
+            "states": {state: _("Serves all of %(state)s", state=STATE_NAMES[state]) for state in index.states}}
+
+
+@site.route("/<lang:lang>/resources/", defaults={"number": 1})
+@site.route("/<lang:lang>/resources/page/<int:number>/")
+def resources(lang, number):
+    index, size = directory_index(), current_app.config["PORTAL_DIRECTORY_PAGE_SIZE"]
+    shown = _page_of(index.entries, number)
+    count = page_count(len(index.entries), size)
+    categories = library().categories_in_use()
+    data = {"pages": _urls("site.resources", count, lang=lang), "page": number, "total": len(index.entries),
+            "categories": {c.id: _urls("site.category", page_count(len(library().resources_in(c.id)), size),
+                                       lang=lang, category=c.id) for c in categories},
+            "near": _near_me(lang, index.entries)}
+    spoken = sorted({code for entry in index.entries for code in spoken_languages(entry.data)})
+    return render_template("site/resources.html", lang=lang, entries=shown, spoken=spoken, data=data,
+                           total=len(index.entries), page=number, pages=count, categories=categories)
+
+
+@site.route("/<lang:lang>/categories/<category>/", defaults={"number": 1})
+@site.route("/<lang:lang>/categories/<category>/page/<int:number>/")
+def category(lang, category, number):
+    # A category with no listings has no page (the build does not make one either).
+    found = next((c for c in library().categories_in_use() if c.id == category), None) or abort(404)
+    entries = library().resources_in(found.id)
+    shown = _page_of(entries, number)
+    count = page_count(len(entries), current_app.config["PORTAL_DIRECTORY_PAGE_SIZE"])
+    data = {"pages": _urls("site.category", count, lang=lang, category=found.id), "page": number, "total": len(entries),
+            "near": _near_me(lang, entries)}
+    return render_template("site/category.html", lang=lang, category=found, entries=shown, data=data,
+                           total=len(entries), page=number, pages=count)
+
+
+@site.route("/directory/zip/<state>.json")
+def zip_centers(state):
+    """The centers of one served state's ZIP codes, for "near me" (see portal/site/near_me.py)."""
+    if state not in directory_index().states:
+        abort(404)
+    return current_app.response_class(json.dumps(state_file(state), separators=(",", ":")),
+                                      mimetype="application/json")
+
+
+def listing_data(entry) -> dict[str, str]:
+    """The data-* attributes the browser-side filters and "near me" read."""
+    resource: Resource = entry.data
+    index = directory_index()
+    area = resource.service_area
+    data = {
+        "order": str(index.order[entry.slug]),
+        "categories": " ".join(resource.categories),
+        "languages": " ".join(spoken_languages(resource)),
+        "cost": resource.cost,
+        "national": "1" if area and area.national else "0",
+        "states": " ".join(area.states) if area else "",
+        "zips": " ".join(area.zip_codes) if area else "",
+        "counties": "|".join(f"{county_key(c)}/{county_state(c)}" for c in area.counties) if area else "",
+        "places": "|".join([*(area.counties if area else []), *(loc.address.city for loc in resource.locations)]
+                           ).casefold(),
+        # "lat lon" of each location; a third part names the ZIP code whose center stands for the address.
+        "at": ";".join(" ".join(str(part) for part in point if part is not None) for point in index.points[entry.slug]),
+    }
+    schedule = resource.schedule
+    if schedule and (schedule.open_24_7 or schedule.regular):
+        data["schedule"] = json.dumps({
+            "always": schedule.open_24_7, "tz": schedule.timezone,
+            "hours": [{"days": [WEEKDAYS.index(d) for d in h.days], "opens": h.opens, "closes": h.closes}
+                      for h in schedule.regular]}, separators=(",", ":"))
+    return data
+
+
+@site.app_context_processor
+def _listing_helpers() -> dict:
+    return {"listing_data": listing_data}
