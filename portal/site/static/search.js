@@ -166,7 +166,7 @@ function nameMatch(data, typed, words) {
   const own = [plain(meta.title), ...list(meta.names)], terms = list(meta.terms), synonyms = list(meta.synonyms);
   if (own.includes(typed)) return 6;
   const ownWords = own.join(" ").split(" ");
-  if (words.every((word) => ownWords.some((name) => name.startsWith(word)))) return 5;
+  if (words.length && words.every((word) => ownWords.some((name) => name.startsWith(word)))) return 5;
   const level = [terms, synonyms].findIndex((names) => names.includes(typed));
   if (level >= 0) return 4 - level;
   if (!typed.includes(" ")) return 0;
