@@ -24,17 +24,21 @@ def test_a_page_gets_the_synonyms_of_its_words(content_dir):
     (content_dir / "synonyms.yaml").write_text(GOOD)
     client = authorized_client({"PORTAL_CONTENT_DIR": str(content_dir)})
     soup = BeautifulSoup(client.get("/en/medications/lisinopril/").data, "html.parser")
-    holder = soup.find(attrs={"data-pagefind-weight": "5"})
-    terms = holder.get_text().split(", ")
-    assert "bp pill" in terms and "Zestril" in terms and "29046" in terms
-    assert holder.has_attr("hidden")  # never shown, never read aloud
+    # The page's own search words, then the synonyms they bring: both weighted, both metadata for search.js.
+    own, given = soup.find(attrs={"data-pagefind-meta": "terms"}), soup.find(attrs={"data-pagefind-meta": "synonyms"})
+    assert "Zestril" in own.get_text().split(", ") and "29046" in own.get_text().split(", ")
+    assert given.get_text().split(", ") == ["bp pill"]
+    for holder in (own, given):
+        assert holder.has_attr("hidden") and holder["data-pagefind-weight"] == "5"  # never shown, never read aloud
     names = soup.find(attrs={"data-pagefind-weight": "7"})  # other names and brands weigh like the title
-    assert names.has_attr("hidden") and "Zestril" in names.get_text().split(", ")
+    assert names.has_attr("hidden") and names["data-pagefind-meta"] == "names"
+    assert "Zestril" in names.get_text().split(", ")
     assert soup.find(attrs={"data-pagefind-filter": "type:medication"}).has_attr("hidden")
     condition = BeautifulSoup(client.get("/en/conditions/high-blood-pressure/").data, "html.parser")
-    assert "hbp" in condition.find(attrs={"data-pagefind-weight": "5"}).get_text().split(", ")
+    assert "hbp" in condition.find(attrs={"data-pagefind-meta": "synonyms"}).get_text().split(", ")
+    assert "hbp" not in condition.find(attrs={"data-pagefind-meta": "terms"}).get_text().split(", ")
     spanish = BeautifulSoup(client.get("/es/medications/lisinopril/").data, "html.parser")
-    assert "pastilla para la presión" in spanish.find(attrs={"data-pagefind-weight": "5"}).get_text()
+    assert "pastilla para la presión" in spanish.find(attrs={"data-pagefind-meta": "synonyms"}).get_text()
     found = client.get("/api/v1/search", query_string={"q": "bp pill"}).get_json()["results"]
     assert found[0]["slug"] == "lisinopril"
 

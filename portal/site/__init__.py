@@ -13,7 +13,7 @@ from portal.content import Library
 from portal.content.library import SOURCE_LANGUAGE
 from portal.content.numbers import mark_numbers
 from portal.content.pages import PAGE_KINDS
-from portal.search.synonyms import page_terms, resource_terms, search_terms
+from portal.search.synonyms import normalize, page_terms, resource_terms, search_terms
 
 site = Blueprint("site", __name__, template_folder="templates", static_folder="static",
                  static_url_path="/static")
@@ -64,12 +64,21 @@ def _language_of_this_request() -> None:
     refresh()
 
 
-def terms_of(item, lang: str) -> str:
-    """The words a page is found by in the site's search (its own and their synonyms), for Pagefind."""
+def terms_of(item, lang: str) -> tuple[str, str]:
+    """The words a page is found by in the site's search, for Pagefind: its own (title, other names, keywords,
+    brand and generic names, codes; a listing's names), then the others (a listing's categories, and the
+    synonyms of all of them). The site's search ranks a page named by what was typed above one that only
+    has it as a synonym."""
     synonyms = current_app.extensions["portal.synonyms"]
     if hasattr(item, "kind"):
-        return ", ".join(search_terms(synonyms, page_terms(item), lang, item.lang))
-    return ", ".join(search_terms(synonyms, resource_terms(item, library().taxonomy, lang), lang, SOURCE_LANGUAGE))
+        own = page_terms(item)
+        every = search_terms(synonyms, own, lang, item.lang)
+    else:
+        own = resource_terms(item, None, lang)
+        every = search_terms(synonyms, resource_terms(item, library().taxonomy, lang), lang, SOURCE_LANGUAGE)
+    mine = {normalize(term) for term in own}
+    return (", ".join(term for term in every if normalize(term) in mine),
+            ", ".join(term for term in every if normalize(term) not in mine))
 
 
 def direction_of(code: str) -> str:

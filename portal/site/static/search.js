@@ -9,6 +9,7 @@ const list = document.querySelector("[data-search-results]");
 const more = document.querySelector("[data-search-more]");
 const words = form.dataset;
 const PAGE_SIZE = 10;
+const MOST = 5; // pages with only most of the words that a better name match may put first
 let pagefind = null;
 let latest = 0;
 let shown = [];
@@ -21,7 +22,10 @@ async function engine() {
   if (!pagefind) {
     pagefind = await import(words.pagefind);
     // No worker: it would add a 41 kB download to the first search, for indexes this small.
-    await pagefind.options({ baseUrl: words.base, noWorker: true });
+    // diacriticSimilarity 0: a page's hidden search words hold each name with and without its accents
+    // ("azúcar", "azucar"), and Pagefind's bonus for a word typed with its accents goes only to the pages
+    // that lack the plain spelling, so it would rank the pages made to be found below the others.
+    await pagefind.options({ baseUrl: words.base, noWorker: true, ranking: { diacriticSimilarity: 0 } });
   }
   return pagefind;
 }
@@ -74,45 +78,63 @@ async function run(query, kind) {
     : fill(words.msgNone, { query });
 }
 
-// Pagefind wants every word of a query on a page. When no page has them all, the pages with the
-// most of them come next; then the pages with words that begin like the typed ones (a
-// misspelling is often right in its first letters: "diabeetus").
+// Pagefind wants every word of a query on a page. The pages with most of the words (each word searched
+// alone, scores added, as the API ranks with OR) are candidates too, and a page one of whose names is
+// what was typed comes first (namesFirst). When no page has any word, the pages with words that begin
+// like the typed ones come (a misspelling is often right in its first letters: "diabeetus").
 async function find(query, options) {
   const pf = await engine();
   const all = query.split(/\s+/).filter((word) => word.length > 1);
   // Doses, units and very common words never outrank a name ("lasix 40 mg"): they are left out
   // when the other words are enough to find pages.
   const named = all.filter((word) => !MINOR.test(word) && !COMMON.has(word.toLowerCase()));
-  if (named.length && named.length < all.length) {
-    const core = await find(named.join(" "), options);
-    if (core.length) return core;
+  // Pagefind also finds the words that begin with each typed word: a word no page has as typed ("kid" of
+  // "kid swallowed pills" only begins "kidney") counts only when the others find nothing.
+  const kept = named.length > 1 ? await asTyped(named, options) : named;
+  const variants = new Map([kept, named, all].filter((some) => some.length).map((some) => [some.join(" "), some]));
+  for (const typed of variants.values()) {
+    const found = (await pf.search(typed.join(" "), options)).results;
+    const every = found.length && !(await onlyStrayLetters(found.slice(0, 5), typed)) ? found : [];
+    const each = typed.length > 1 ? await Promise.all(typed.map((word) => pf.search(word, options))) : [];
+    const most = await anyWord(typed, each, !every.length);
+    if (every.length || most.length) return namesFirst(every, most, query, typed);
   }
-  const found = await pf.search(query, options);
-  const typed = all;
-  if (found.results.length && !(await onlyStrayLetters(found.results.slice(0, 5), typed))) return found.results;
   // A word-beginning guess is for misspelled words, never for numbers (codes, doses): 860975 is not 8609.
-  const beginnings = typed.filter((w) => w.length >= 5 && !/\p{N}/u.test(w)).map((w) => w.slice(0, 4));
-  for (const variant of [typed, beginnings]) {
-    if (variant.length < 1 || (variant === typed && variant.length < 2)) continue;
-    const scores = new Map();
-    for (const each of await Promise.all(variant.map((word) => pf.search(word, options)))) {
-      if (await onlyStrayLetters(each.results.slice(0, 5), variant)) continue;
-      for (const result of each.results) {
-        const best = scores.get(result.id);
-        scores.set(result.id, { result, score: (best ? best.score : 0) + result.score });
-      }
+  const beginnings = all.filter((w) => w.length >= 5 && !/\p{N}/u.test(w)).map((w) => w.slice(0, 4));
+  if (!beginnings.length) return [];
+  const each = await Promise.all(beginnings.map((word) => pf.search(word, options)));
+  return titlesFirst(await anyWord(beginnings, each, true), beginnings);
+}
+
+// The words that some page has as they were typed (Pagefind's exact search, for each word alone).
+async function asTyped(words, options) {
+  const pf = await engine();
+  const found = await Promise.all(words.map((word) => pf.search(`"${word.replaceAll('"', "")}"`, options)));
+  return words.filter((word, i) => found[i].results.length);
+}
+
+// The pages with any of `words` (`each`: Pagefind's results for each word alone), by the sum of their
+// scores. `strays`: leave out a word whose results matched only stray letters (see onlyStrayLetters).
+async function anyWord(words, each, strays) {
+  const scores = new Map();
+  for (const found of each) {
+    if (strays && await onlyStrayLetters(found.results.slice(0, 5), words)) continue;
+    for (const result of found.results) {
+      const best = scores.get(result.id);
+      scores.set(result.id, { result, score: (best ? best.score : 0) + result.score });
     }
-    if (!scores.size) continue;
-    const ranked = [...scores.values()].sort((a, b) => b.score - a.score).map((entry) => entry.result);
-    return variant === typed ? ranked : titlesFirst(ranked, variant);
   }
-  return [];
+  return [...scores.values()].sort((a, b) => b.score - a.score).map((entry) => entry.result);
 }
 
 // What a label adds to a medicine's name (40, 20mg, mg, tablets) and words too common to rank by.
 const MINOR = /^(\p{N}+([.,]\p{N}+)?\p{L}{0,3}|mg|mcg|ml|iu|tabs?|tablets?|caps?|capsules?|tabletas?|cápsulas?|ملغ|ملجم|毫克|viên)$/iu;
 const COMMON = new Set(["a", "an", "the", "for", "of", "to", "my", "me", "i", "is", "in", "on", "at", "and", "or", "with",
   "de", "la", "el", "los", "las", "para", "con", "por", "mi", "y", "en", "un", "una", "del", "al"]);
+
+// A word that asks for a medicine ("thyroid pill", "pastilla para la tiroides", "降糖药"): between two pages that
+// match as well, the medicine's page comes first.
+const PILL = /^(pills?|tablets?|pastillas?|tabletas?|thuoc|حبوب|حبة|حبه|اقراص|قرص)$|药$/u;
 
 // Pagefind matches a one- or two-letter word of a page ("vitamin D", "Fosamax Plus D") to the start of
 // a long misspelled word ("diabeetus"). Results that matched only such stray letters are no match.
@@ -121,6 +143,58 @@ async function onlyStrayLetters(results, typed) {
   const datas = await Promise.all(results.map((result) => result.data()));
   return datas.every((data) => [...(data.excerpt || "").matchAll(/<mark>(.*?)<\/mark>/g)]
     .every((mark) => mark[1].replace(/[^\p{L}\p{N}]/gu, "").length < 3));
+}
+
+// The words of a name as they are compared: lower case, without accents or tone marks (and Vietnamese
+// đ as d, as readers type it), punctuation as spaces.
+function plain(text) {
+  return (text || "").toLowerCase().replace(/đ/g, "d").normalize("NFD").replace(/\p{M}/gu, "")
+    .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+}
+
+// How well a page's names match what was typed (`typed`: the query as compared; `words`: the words
+// that found the page). Its names are the hidden search words of guide.html and resource.html, kept as
+// Pagefind metadata: the title and other names (brand and generic names too), its own search words, and
+// the synonyms it was given (content/synonyms.yaml). 6: the query is its title or another name; 5: its
+// title and other names hold every word ("quit smoking": "Tobacco use and quitting", "smoking"); 4: the
+// query is one of its own search words; 3: a synonym; 2: a name holds the query's words together, in
+// order ("thuốc lợi tiểu" is the diuretic, not the diabetes guide with "tiểu" in its title); else 1 plus
+// the share of the query's words that its names hold ("kid swallowed pills": "swallowed pills"), where a
+// one-word search word or synonym counts only if it is the title or another name.
+function nameMatch(data, typed, words) {
+  const meta = data.meta || {}, list = (text) => (text || "").split(",").map(plain).filter(Boolean);
+  const own = [plain(meta.title), ...list(meta.names)], terms = list(meta.terms), synonyms = list(meta.synonyms);
+  if (own.includes(typed)) return 6;
+  const ownWords = own.join(" ").split(" ");
+  if (words.length && words.every((word) => ownWords.some((name) => name.startsWith(word)))) return 5;
+  const level = [terms, synonyms].findIndex((names) => names.includes(typed));
+  if (level >= 0) return 4 - level;
+  if (!typed.includes(" ")) return 0;
+  const every = [...own, ...terms, ...synonyms];
+  if (every.some((name) => ` ${name} `.includes(` ${typed} `))) return 2;
+  const all = typed.split(" "), covered = new Set();
+  for (const name of [...own, ...every.filter((term) => term.includes(" "))]) {
+    const length = name.split(" ").length;
+    for (let i = 0; i + length <= all.length; i++) {
+      if (all.slice(i, i + length).join(" ") === name) for (let j = i; j < i + length; j++) covered.add(j);
+    }
+  }
+  return covered.size ? 1 + covered.size / all.length : 0;
+}
+
+// Among the first pages with every word (their fragments are loaded to be shown anyway) and a few more
+// with most of them, the best name match comes first, then a medicine when a word asks for one; then the
+// others in Pagefind's order.
+async function namesFirst(every, most, query, named) {
+  const typed = plain(query), words = named.map(plain).filter(Boolean);
+  const seen = new Set(), once = (result) => !seen.has(result.id) && seen.add(result.id);
+  const head = [...every.slice(0, PAGE_SIZE).filter(once), ...most.filter(once).slice(0, MOST)];
+  const datas = await Promise.all(head.map((result) => result.data()));
+  const pills = words.some((word) => PILL.test(word)) ? 1 : 0;
+  const order = head.map((result, i) => ({ result, match: nameMatch(datas[i], typed, words), i,
+    pill: pills && (datas[i].filters.type || []).includes("medication") ? 1 : 0 }))
+    .sort((a, b) => b.match - a.match || b.pill - a.pill || a.i - b.i).map((entry) => entry.result);
+  return order.concat([...every, ...most].filter(once));
 }
 
 // A misspelling that begins like a word of a page's title most likely means that page: among the
