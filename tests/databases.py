@@ -118,6 +118,16 @@ def add_users(app) -> SimpleNamespace:
                            admin_token=admin, nurse_token=nurse)
 
 
+def set_practitioner(app, email: str, practitioner: bool = True) -> None:
+    """Mark a user as a billing practitioner (or not), as an admin would."""
+    from portal.care.users import set_billing_practitioner
+
+    with app.app_context():
+        session = get_session()
+        set_billing_practitioner(session, email, practitioner, None, "cli")
+        session.commit()
+
+
 @pytest.fixture
 def users(api_app):
     return add_users(api_app)

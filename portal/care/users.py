@@ -1,7 +1,8 @@
 """Users and API tokens: argon2 password hashes, tokens stored only as their SHA-256.
 
 Changing a user's password, role or standing (disable, enable) ends their console sessions at once
-and writes an audit event naming the user changed (`what` = e.g. "user_disabled:#3"). A disabled
+and writes an audit event naming the user changed (`what` = e.g. "user_disabled:#3"); marking a
+user as a billing practitioner (or not) is audited the same way. A disabled
 user's API tokens are refused by `user_for_token`.
 """
 from __future__ import annotations
@@ -113,6 +114,18 @@ def set_role(session: Session, email: str, role: str, actor: User | None, channe
     begin_write(session)
     user.role = role
     _changed(session, actor, "user_role_changed", user, channel, "role_changed")
+    return user
+
+
+def set_billing_practitioner(session: Session, email: str, practitioner: bool, actor: User | None,
+                             channel: str) -> User:
+    """Mark a user as a billing practitioner (they may record minutes as the practitioner's own) or not.
+    Their sessions go on: the flag is read afresh at each request, so it applies at once."""
+    user = find_user(session, email)
+    begin_write(session)
+    user.billing_practitioner = practitioner
+    audit.record(session, actor, "write", f"user_practitioner_{'on' if practitioner else 'off'}:#{user.id}", [],
+                 channel)
     return user
 
 
