@@ -117,26 +117,7 @@ def test_a_runtime_role_cannot_change_records_of_care_even_without_triggers(cont
         owner.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request, tmp_path):
-    """An empty database of each kind (nothing migrated yet)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    from databases import POSTGRES, _postgres_url
-
-    request.getfixturevalue("postgres_database")  # skips (or fails in CI) when PostgreSQL is unreachable
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    name = f"portal_empty_{secrets.token_hex(4)}"
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    yield _postgres_url(name)
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
-
-
-def test_migration_0006_keeps_old_records_and_the_triggers(empty_database):
+def test_migration_0006_keeps_old_records_and_the_triggers(blank_database):
     """Records written before programs existed count toward CCM; nobody is a billing practitioner yet; and
     the append-only triggers still refuse changes after the columns are added (and after a downgrade)."""
     from alembic import command
@@ -144,7 +125,7 @@ def test_migration_0006_keeps_old_records_and_the_triggers(empty_database):
     from portal.db import make_engine
     from portal.db.migrate import alembic_config, upgrade
 
-    engine = make_engine(empty_database)
+    engine = make_engine(blank_database)
     upgrade(engine, "0005")
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO users (email, name, role, password_hash, active, created_at, "

@@ -123,13 +123,19 @@ def test_the_report_never_adds_one_programs_minutes_to_another(api, api_app, use
     assert [cells[2] for cells in order if cells[1] == "MRN-A"] == ["ccm", "pcm", "bhi"]
 
 
-def test_console_form_offers_the_clinics_programs_and_refuses_practitioner_minutes(clinic_app):
-    add_users(clinic_app)
-    client = clinic_app.test_client()
+def _teaching_form(app, reference: str):
+    """A nurse of `app` opens the patient and the teaching form: her client, token, the patient's page and the form."""
+    add_users(app)
+    client = app.test_client()
     token = sign_in(client)
-    patient_url = open_patient(client, token, "MRN-9", "en")
+    patient_url = open_patient(client, token, reference, "en")
     form = BeautifulSoup(client.post(patient_url + "/education", data={
         "items": "condition:heart-failure", "csrf_token": token}).data, "html.parser")
+    return client, token, patient_url, form
+
+
+def test_console_form_offers_the_clinics_programs_and_refuses_practitioner_minutes(clinic_app):
+    client, token, patient_url, form = _teaching_form(clinic_app, "MRN-9")
     options = form.find("select", id="program").find_all("option")
     assert [o["value"] for o in options] == ["ccm", "ccm_complex", "pcm"]  # not BHI: the clinic does not run it
     assert form.find("select", id="program").find("option", selected=True)["value"] == "ccm"
@@ -164,12 +170,7 @@ def test_console_form_offers_the_clinics_programs_and_refuses_practitioner_minut
 
 def test_one_program_clinic_sends_it_without_asking(content_dir, database_url):
     app = make_api_app(content_dir, database_url, PORTAL_PROGRAMS="bhi")
-    add_users(app)
-    client = app.test_client()
-    token = sign_in(client)
-    patient_url = open_patient(client, token, "MRN-1", "en")
-    form = BeautifulSoup(client.post(patient_url + "/education", data={
-        "items": "condition:heart-failure", "csrf_token": token}).data, "html.parser")
+    _client, _token, _url, form = _teaching_form(app, "MRN-1")
     assert form.find("select", id="program") is None
     assert form.find("input", attrs={"name": "program"})["value"] == "bhi"
     app.extensions["portal.db"].dispose()

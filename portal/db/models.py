@@ -34,7 +34,8 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     # May record minutes as the billing practitioner's own (99491/99437, 99424/99425); set by an admin.
-    billing_practitioner: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Server defaults only (no Python default), so inserts through an older revision's table still work.
+    billing_practitioner: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class ApiToken(Base):
@@ -109,7 +110,7 @@ class EducationRecord(Base):
     resources_given: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))  # resource refs
     minutes: Mapped[int] = mapped_column(Integer)
     minutes_by: Mapped[str] = mapped_column(String(30))  # clinical_staff or billing_practitioner
-    program: Mapped[str] = mapped_column(String(20), default="ccm", server_default=text("'ccm'"))  # programs.KEYS
+    program: Mapped[str] = mapped_column(String(20), server_default=text("'ccm'"))  # programs.KEYS
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
