@@ -2,7 +2,7 @@
 
 Every education record counts its minutes toward exactly one program, spent by clinical staff or by
 a billing practitioner (a user marked as one). Minutes count in the calendar month they were spent;
-programs never share minutes, and within a program staff time and practitioner time are counted apart.
+programs never share minutes, and in CCM and PCM staff time and practitioner time are counted apart.
 
 CCM, chronic care management (two or more chronic conditions):
   99490  first 20 minutes of clinical staff time, directed by the billing practitioner
@@ -60,6 +60,10 @@ Sources (read on 2026-12; CMS originals where stored, else the copies named):
 - CMS, MLN909432 "Behavioral Health Integration Services" booklet (February 2022), 99484 "at least 20
   minutes of clinical staff time ... per calendar month": https://info.5y1.org/benefits-of-online-learning-statistics_3_04ff07.html
   (copy); NGS (Medicare contractor): https://www.ngsmedicare.com/web/ngs/mental-health?selectedArticleId=3411132
+- Which codes go together in a month (secondary): https://ccnhealth.com/articles/blog/cpt-99490-billing-guide ,
+  https://www.thoroughcare.net/blog/cpt-codes-principal-care-management ; on 99427's units, disagreeing:
+  https://www.clinii.com/careprograms/principal-care-management/cpt-99427 (twice),
+  https://cptcodecalculator.com/cpt-codes/99427 (multiple units)
 - Practitioner time as clinical staff time (CPT): https://aapc.com/codes/coding-newsletters/my-neurosurgery-coding-alert/reader-question-count-clinical-staff-time-for-99487-153585-article
 """
 from __future__ import annotations

@@ -71,11 +71,12 @@ def care_minutes(session: Session, month: str, user: User, team: str | None = No
     for (patient_id, program), entry in sorted(totals.items(),
                                                key=lambda item: (patients[item[0][0]].public_id, order[item[0][1]])):
         patient = patients[patient_id]
+        codes = programs.codes(program, entry["clinical_staff"], entry["billing_practitioner"])
         lines.append({"patient_id": patient.public_id, "reference": None if patient.hashed else patient.reference,
                       "program": program, "clinical_staff_minutes": entry["clinical_staff"],
                       "practitioner_minutes": entry["billing_practitioner"], "records": entry["records"],
-                      "codes": (codes := programs.codes(program, entry["clinical_staff"], entry["billing_practitioner"])),
-                      "codes_also_need": programs.PROGRAMS[program].needs if codes else None, "_id": patient_id})
+                      "codes": codes, "codes_also_need": programs.PROGRAMS[program].needs if codes else None,
+                      "_id": patient_id})
     return {"month": month, "team": team or None, "patients": lines}
 
 
