@@ -197,6 +197,9 @@ def test_admin_marks_a_billing_practitioner_audited(api_app, users):
     unknown = client.post("/console/admin/users/practitioner", data={"csrf_token": csrf(client.get(
         "/console/admin/users")), "email": "nobody@clinic.example", "practitioner": "1"})
     assert unknown.status_code == 404
+    nul = client.post("/console/admin/users/practitioner", data={"csrf_token": csrf(client.get(
+        "/console/admin/users")), "email": "nurse@clinic.example\x00", "practitioner": "1"})
+    assert nul.status_code == 404  # PostgreSQL cannot compare text holding NUL: no such user, not a 500
     with api_app.app_context():
         whats = [e.what for e in get_session().query(AuditEvent).order_by(AuditEvent.id)]
     assert [w for w in whats if w.startswith("user_practitioner")] == ["user_practitioner_on:#2",

@@ -34,8 +34,8 @@ def create_user(session: Session, email: str, name: str, role: str, password: st
     email = email.strip().lower()
     if role not in ROLES:
         raise CareError(422, "Invalid role", f"role must be one of {', '.join(ROLES)}")
-    if "@" not in email:
-        raise CareError(422, "Invalid email", f"'{email}' is not an email address")
+    if "@" not in email or "\x00" in email:
+        raise CareError(422, "Invalid email", f"'{email.replace(chr(0), '')}' is not an email address")
     passwords.check(password, email)
     if session.scalar(select(User).where(User.email == email)):
         raise CareError(409, "User exists", f"{email} already has an account")
@@ -67,10 +67,12 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 
 def find_user(session: Session, email: str) -> User:
-    """The user with this email, or a 404 CareError that names it."""
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    """The user with this email, or a 404 CareError that names it (an email holding NUL, which PostgreSQL
+    cannot compare, belongs to no one)."""
+    user = None if "\x00" in email else session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
-        raise CareError(404, "No such user", f"no user has the email {email.strip()}; see 'portal users list'")
+        raise CareError(404, "No such user", f"no user has the email {email.strip().replace(chr(0), '')}; see "
+                        "'portal users list'")
     return user
 
 
