@@ -399,7 +399,8 @@ def list_users() -> None:
         people = everyone(session)
         for user in people:
             flags = ("active" if user.active else "disabled") + (", must change password" if user.must_change_password
-                                                                 else "")
+                                                                 else "") + (
+                ", billing practitioner" if user.billing_practitioner else "")
             click.echo(f"{user.email}\t{user.role}\t{flags}\t{user.name}")
     if not people:
         click.echo("No users yet. Add one with 'portal users create EMAIL --role admin'.", err=True)
@@ -451,6 +452,19 @@ def set_user_role(email: str, role: str) -> None:
     with _session() as session:
         set_role(session, email, role, None, "cli")
     click.echo(f"{email.strip().lower()} is now {role}; their console sessions have ended.")
+
+
+@users.command("set-practitioner")
+@click.argument("email")
+@click.argument("answer", type=click.Choice(["yes", "no"]))
+def set_user_practitioner(email: str, answer: str) -> None:
+    """Say whether a user is a billing practitioner (yes) or not (no): only a billing practitioner may
+    record minutes as the practitioner's own, which count toward 99491/99437 and 99424/99425."""
+    from portal.care.users import set_billing_practitioner
+
+    with _session() as session:
+        set_billing_practitioner(session, email, answer == "yes", None, "cli")
+    click.echo(f"{email.strip().lower()} is {'now' if answer == 'yes' else 'no longer'} a billing practitioner.")
 
 
 @main.group()

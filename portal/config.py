@@ -142,6 +142,12 @@ def _cds_issuers(value) -> dict:
     return issuers
 
 
+def _programs(value) -> tuple[str, ...]:
+    from portal.care.programs import parse_setting
+
+    return parse_setting(value)
+
+
 def _rate(value) -> str:
     from limits import parse_many
 
@@ -238,6 +244,8 @@ SETTINGS = [
             _positive),
     Setting("PORTAL_SECURE_COOKIES", True, "Mark the console cookie Secure and name it __Host-… (1, the default, "
             "for HTTPS; 'portal serve' on plain http turns it off). Over HTTPS it is Secure either way.", _flag),
+    Setting("PORTAL_PROGRAMS", ("ccm", "ccm_complex", "pcm", "bhi"), "Care-management programs the clinic runs "
+            "and records minutes toward (space or comma separated): ccm, ccm_complex, pcm, bhi.", _programs),
     Setting("PORTAL_LOGIN_CONCURRENCY", 2, "Password checks (argon2, about 64 MiB each) one process runs at "
             "once; sign-ins beyond that wait a few seconds, then get 503.", _positive),
 ]

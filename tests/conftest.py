@@ -72,7 +72,8 @@ def site_server(starter_site):
     server.server_close()
 
 
-from databases import (api, api_app, database_url, postgres_copy, postgres_database, sqlite_template, users)  # noqa: E402,F401
+from databases import (api, api_app, blank_database, database_url, postgres_copy, postgres_database,  # noqa: E402,F401
+                       sqlite_template, users)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -55,17 +56,36 @@ def postgres_database():
     admin.dispose()
 
 
+@contextmanager
+def _scratch_database(name: str, template: str | None = None):
+    """The URL of a new PostgreSQL database (empty, or a copy of `template`), dropped afterwards."""
+    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else "")))
+    try:
+        yield _postgres_url(name)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
 @pytest.fixture
 def postgres_copy(postgres_database):
     """The URL of a fresh copy of the migrated template database, dropped after the test."""
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    name = f"{postgres_database}_{secrets.token_hex(3)}"
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE {postgres_database}"))
-    yield _postgres_url(name)
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
+    with _scratch_database(f"{postgres_database}_{secrets.token_hex(3)}", postgres_database) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def blank_database(request, tmp_path):
+    """An empty database (no tables) of each kind, for tests of the migrations themselves."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'blank.db'}"
+        return
+    request.getfixturevalue("postgres_database")  # skips (or fails in CI) when PostgreSQL is unreachable
+    with _scratch_database(f"portal_blank_{secrets.token_hex(4)}") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -116,6 +136,16 @@ def add_users(app) -> SimpleNamespace:
         session.commit()
     return SimpleNamespace(admin={"Authorization": f"Bearer {admin}"}, nurse={"Authorization": f"Bearer {nurse}"},
                            admin_token=admin, nurse_token=nurse)
+
+
+def set_practitioner(app, email: str, practitioner: bool = True) -> None:
+    """Mark a user as a billing practitioner (or not), as an admin would."""
+    from portal.care.users import set_billing_practitioner
+
+    with app.app_context():
+        session = get_session()
+        set_billing_practitioner(session, email, practitioner, None, "cli")
+        session.commit()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import datetime as dt
 from fhir.resources.R4B.bundle import Bundle
 
 from api_helpers import TODAY, education, new_patient
+from databases import set_practitioner
 from portal.db import get_session
 from portal.db.models import Patient
 
@@ -182,12 +183,14 @@ def test_amendment_is_linked_and_replaces_the_original_in_reports(api, users):
     assert no_reason.status_code == 422 and no_reason.json["errors"][0]["field"] == "reason"
 
 
-def test_ccm_report_counts_staff_and_practitioner_apart_with_csv(api, users):
+def test_ccm_report_counts_staff_and_practitioner_apart_with_csv(api, api_app, users):
+    set_practitioner(api_app, "nurse@clinic.example")  # she may record a billing practitioner's minutes
     first = new_patient(api, users.nurse, "MRN-A")
     second = new_patient(api, users.nurse, "=HYPERLINK(1)")
     for minutes, by in ((20, "clinical_staff"), (25, "clinical_staff"), (35, "billing_practitioner")):
-        api.post(f"/api/v1/patients/{first}/education-records", json=education(minutes=minutes, minutes_by=by),
-                 headers=users.nurse)
+        made = api.post(f"/api/v1/patients/{first}/education-records", headers=users.nurse,
+                        json=education(minutes=minutes, minutes_by=by))
+        assert made.status_code == 201 and made.json["program"] == "ccm", made.json  # the default program
     api.post(f"/api/v1/patients/{second}/education-records", json=education(minutes=10), headers=users.nurse)
     last_year = education(minutes=50, taught_on=TODAY.replace(year=TODAY.year - 1).isoformat())
     api.post(f"/api/v1/patients/{second}/education-records", json=last_year, headers=users.nurse)
@@ -195,15 +198,17 @@ def test_ccm_report_counts_staff_and_practitioner_apart_with_csv(api, users):
     report = api.get(f"/api/v1/reports/ccm-minutes?month={month}", headers=users.nurse).json
     lines = {line["reference"]: line for line in report["patients"]}
     assert lines["MRN-A"]["clinical_staff_minutes"] == 45 and lines["MRN-A"]["practitioner_minutes"] == 35
+    assert lines["MRN-A"]["program"] == "ccm" and lines["MRN-A"]["codes_also_need"] is None
     assert lines["MRN-A"]["codes"] == [{"code": "99490", "units": 1}, {"code": "99439", "units": 1},
                                        {"code": "99491", "units": 1}]
     assert lines["=HYPERLINK(1)"]["clinical_staff_minutes"] == 10 and lines["=HYPERLINK(1)"]["codes"] == []
     csv = api.get(f"/api/v1/reports/ccm-minutes?month={month}&format=csv", headers=users.nurse)
     assert csv.content_type.startswith("text/csv")
     rows = csv.data.decode().splitlines()
-    assert rows[0] == "patient_id,reference,clinical_staff_minutes,practitioner_minutes,records,codes"
-    assert f"{first},MRN-A,45,35,3,99490x1 99439x1 99491x1" in rows
-    assert f"{second},'=HYPERLINK(1),10,0,1," in rows
+    assert rows[0] == ("patient_id,reference,program,clinical_staff_minutes,practitioner_minutes,records,codes,"
+                       "codes_also_need")
+    assert f"{first},MRN-A,ccm,45,35,3,99490x1 99439x1 99491x1," in rows
+    assert f"{second},'=HYPERLINK(1),ccm,10,0,1,," in rows
     bad = api.get("/api/v1/reports/ccm-minutes?month=2026-13", headers=users.nurse)
     assert bad.status_code == 422 and bad.json["errors"][0]["field"] == "month"
 

@@ -115,3 +115,43 @@ def test_a_runtime_role_cannot_change_records_of_care_even_without_triggers(cont
             connection.execute(text(f"DROP OWNED BY {role}"))
             connection.execute(text(f"DROP ROLE {role}"))
         owner.dispose()
+
+
+def test_migration_0006_keeps_old_records_and_the_triggers(blank_database):
+    """Records written before programs existed count toward CCM; nobody is a billing practitioner yet; and
+    the append-only triggers still refuse changes after the columns are added (and after a downgrade)."""
+    from alembic import command
+
+    from portal.db import make_engine
+    from portal.db.migrate import alembic_config, upgrade
+
+    engine = make_engine(blank_database)
+    upgrade(engine, "0005")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO users (email, name, role, password_hash, active, created_at, "
+                                "must_change_password) VALUES ('a@clinic.example', 'A', 'admin', 'x', true, "
+                                "'2026-11-01', false)"))
+        connection.execute(text("INSERT INTO patients (public_id, reference, hashed, language, created_at) "
+                                "VALUES ('pt_old', 'R-OLD', false, 'en', '2026-11-01')"))
+        connection.execute(text("INSERT INTO education_records (public_id, patient_id, taught_on, topics, learner, "
+                                "readiness, barriers, methods, evaluations, interpreter_used, minutes, minutes_by, "
+                                "note, created_at, created_by) VALUES ('ed_old', 1, '2026-11-02', '[]', 'patient', "
+                                "'eager', '[]', '[]', '[]', false, 20, 'clinical_staff', '', '2026-11-02', 1)"))
+    try:
+        for _round in range(2):  # up, then down and up again
+            upgrade(engine)
+            with engine.connect() as connection:
+                assert connection.execute(text("SELECT program FROM education_records")).scalars().all() == ["ccm"]
+                assert connection.execute(text("SELECT billing_practitioner FROM users")).scalars().all() in (
+                    [False], [0])
+            for statement in _statements(engine.dialect.name, "education_records") + [
+                    "UPDATE education_records SET program = 'pcm'"]:
+                with pytest.raises(DBAPIError, match="append-only"):
+                    with engine.begin() as connection:
+                        connection.execute(text(statement))
+            command.downgrade(alembic_config(engine), "0005")
+            with pytest.raises(DBAPIError, match="append-only"):
+                with engine.begin() as connection:
+                    connection.execute(text("DELETE FROM education_records"))
+    finally:
+        engine.dispose()

@@ -36,7 +36,7 @@ def test_first_admin_and_token_from_the_command_line(runner, tmp_path, content_d
     app = create_app({"PORTAL_CONTENT_DIR": str(content_dir), **env})
     client = app.test_client()
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
-    assert me.json == {"email": "boss@clinic.example", "name": "Boss", "role": "admin"}
+    assert me.json == {"email": "boss@clinic.example", "name": "Boss", "role": "admin", "billing_practitioner": False}
     assert runner.invoke(main, ["tokens", "revoke", "1"], env=env).exit_code == 0
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
     assert runner.invoke(main, ["tokens", "revoke", "1"], env=env).exit_code == 1

@@ -11,7 +11,7 @@ from portal import create_app
 from portal.console.content_search import search_content
 
 ADMIN_ONLY = {"/console/audit", "/console/admin/users", "/console/admin/users/active", "/console/admin/users/role",
-              "/console/admin/users/password"}
+              "/console/admin/users/password", "/console/admin/users/practitioner"}
 OPEN = {"/console/login", "/console/language", "/console/logout", "/console/static/<path:filename>"}
 
 
@@ -68,7 +68,8 @@ def test_admin_pages_are_forbidden_to_care_managers(api_app, users, method, rule
     token = sign_in(admin, "admin@clinic.example")
     # An empty form reaches the admin's page: a change is refused with its reason (tested in test_console_sessions).
     assert admin.open(url_of(rule), method=method, data={"csrf_token": token}).status_code == (
-        200 if method == "GET" else 404 if rule.endswith(("/active", "/password")) else 422)  # no user / no role
+        200 if method == "GET" else 404 if rule.endswith(("/active", "/password", "/practitioner"))
+        else 422)  # no user / no role
 
 
 def test_wrong_password_and_missing_csrf_token_are_refused(api_app, users):
@@ -120,9 +121,9 @@ def test_workflow_assign_record_and_report(api_app, users):
     assert len(timeline) == 2
     report = BeautifulSoup(client.get("/console/reports/ccm?month=2026-11").data, "html.parser")
     row = [td.get_text() for td in report.select("table.report tbody tr")[0].find_all(["th", "td"])]
-    assert row == ["MRN-314", "21", "0", "99490"]
+    assert row == ["MRN-314", "CCM (chronic care management)", "21", "0", "99490"]  # no program chosen: CCM
     csv = client.get("/console/reports/ccm?month=2026-11&format=csv")
-    assert csv.mimetype == "text/csv" and ",MRN-314,21,0,1,99490x1" in csv.data.decode()
+    assert csv.mimetype == "text/csv" and ",MRN-314,ccm,21,0,1,99490x1," in csv.data.decode()
 
 
 def test_education_form_shows_every_error_at_once_next_to_its_field(api_app, users):

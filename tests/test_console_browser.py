@@ -196,6 +196,6 @@ def test_console_pages_are_axe_clean_in_arabic(page, servers):
     page.get_by_label("Language", exact=True).select_option("ar")
     page.get_by_role("button", name="Change").click()
     assert page.locator("html").get_attribute("dir") == "rtl"
-    for path in ("/console/", "/console/reports/ccm", "/console/audit", "/console/admin/teams"):
+    for path in ("/console/", "/console/reports/ccm", "/console/audit", "/console/admin/teams", "/console/admin/users"):
         page.goto(api + path)
         axe_clean(page)

@@ -62,7 +62,7 @@ def test_bundle_holds_patient_practitioner_procedure_and_provenance_and_every_re
     assert sorted(p["name"][0]["text"] for p in practitioners) == ["Ada Admin", "Nora Nurse"]
 
     [procedure] = by_type(data, "Procedure")  # the amendments replace the original
-    assert "Minutes: 30 (clinical staff)" in [n["text"] for n in procedure["note"]]
+    assert "Minutes: 30 (clinical staff, toward CCM)" in [n["text"] for n in procedure["note"]]
     admin_url = next(e["fullUrl"] for e in data["entry"] if e["resource"].get("name") == [{"text": "Ada Admin"}])
     assert procedure["recorder"]["reference"] == admin_url == procedure["performer"][0]["actor"]["reference"]
     assert procedure["subject"]["reference"] == data["entry"][0]["fullUrl"]

@@ -95,7 +95,8 @@ def _quote(value: str) -> str:
 
 CONSOLE_FIELDS = ["reference", "language", "items", "topics", "taught_on", "learner", "readiness", "barriers",
                   "methods", "evaluation-condition:heart-failure", "interpreter_used", "interpreter_language",
-                  "minutes", "minutes_by", "note", "reason", "save", "idempotency_key", "lang", "next", "q"]
+                  "minutes", "minutes_by", "program", "practitioner", "email", "note", "reason", "save",
+                  "idempotency_key", "lang", "next", "q"]
 CONSOLE_QUERY = ["page", "month", "format", "q", "error", "saved", "lang"]
 
 

@@ -88,6 +88,8 @@ CONSOLE = {
                                             {"email": "b@clinic.example", "role": "admin"}, 302),
     ("POST", "/console/admin/users/password"): (ADMIN, "/console/admin/users/password",
                                                 {"email": "b@clinic.example", "password": NEW_PASSWORD}, 302),
+    ("POST", "/console/admin/users/practitioner"): (ADMIN, "/console/admin/users/practitioner",
+                                                    {"email": "b@clinic.example", "practitioner": "1"}, 302),
 }
 
 

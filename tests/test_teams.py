@@ -2,14 +2,12 @@
 the team of a new patient, the one-team clinic, the admin page and command, and the migration."""
 from __future__ import annotations
 
-import secrets
-
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import create_engine, func, select, text
 
 from api_helpers import education
-from databases import PASSWORD, POSTGRES
+from databases import PASSWORD
 from portal.care import team_admin
 from portal.care.users import create_token, create_user
 from portal.cli import main
@@ -215,23 +213,6 @@ def test_patient_commands_add_move_and_keep_one_team(runner, api_app):
     assert last.exit_code == 1 and "the only team" in last.output
     assert runner.invoke(main, ["teams", "add-patient", "one", pid, "--move"], env=env).output == f"{pid} is now only in one.\n"
     assert api.get(f"/api/v1/patients/{pid}", headers=world.b).status_code == 404
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def blank_database(request, tmp_path):
-    """An empty database (no tables) of each kind."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'blank.db'}"
-        return
-    request.getfixturevalue("postgres_database")  # skips (or fails in CI) when PostgreSQL is unreachable
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    name = f"portal_blank_{secrets.token_hex(4)}"
-    with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    yield POSTGRES.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
 
 
 def test_the_migration_puts_existing_users_and_patients_in_the_default_team(blank_database):

@@ -7,7 +7,7 @@ from portal.api import api, idempotent, json_body, one_page
 from portal.api.auth import require_token
 from portal.api.openapi import (IDEMPOTENCY, PAGE_PARAMS, json_response, model_schema, operation, page_of,
                                 path_param, register)
-from portal.care import audit, education, fhir, patients
+from portal.care import audit, education, fhir, patients, programs
 from portal.care.timeline import describe_records
 from portal.db import get_session
 from portal.web import library
@@ -88,7 +88,7 @@ def _openapi() -> dict:
     strings = {"type": "array", "items": {"type": "string"}}
     schemas["EducationRecord"] = {"type": "object", "required": [
         "id", "amends", "taught_on", "topics", "learner", "readiness", "barriers", "methods", "evaluations",
-        "interpreter_used", "minutes", "minutes_by", "note", "created_at"], "properties": {
+        "interpreter_used", "minutes", "minutes_by", "program", "note", "created_at"], "properties": {
         "id": {"type": "string"}, "amends": {"type": ["string", "null"], "description": "Id of the record corrected"},
         "amendment_reason": {"type": ["string", "null"]}, "taught_on": {"type": "string", "format": "date"},
         "topics": strings, "learner": {"type": "string"}, "readiness": {"type": "string"}, "barriers": strings,
@@ -96,7 +96,9 @@ def _openapi() -> dict:
             "topic": {"type": "string"}, "evaluation": {"type": "string"}}}},
         "interpreter_used": {"type": "boolean"}, "interpreter_language": {"type": ["string", "null"]},
         "interpreter_id": {"type": ["string", "null"]}, "resources_given": strings,
-        "minutes": {"type": "integer"}, "minutes_by": {"type": "string"}, "note": {"type": "string"},
+        "minutes": {"type": "integer"}, "minutes_by": {"type": "string"},
+        "program": {"enum": list(programs.KEYS), "description": "The care-management program the minutes count toward"},
+        "note": {"type": "string"},
         "recorded_by": {"type": ["string", "null"]}, "created_at": {"type": "string"}}}
     pid = [path_param("patient_id", "The patient's opaque id (pt_...)")]
     rid = [path_param("record_id", "The education record's id (ed_...)")]

@@ -1,4 +1,5 @@
-"""Report routes: monthly CCM minutes (JSON or CSV), the audit log (admins), and who am I."""
+"""Report routes: monthly minutes per care-management program (JSON or CSV), the audit log (admins), and
+who am I."""
 from __future__ import annotations
 
 from flask import Response, g, request
@@ -6,7 +7,7 @@ from flask import Response, g, request
 from portal.api import api, page_args, paginated
 from portal.api.auth import require_token
 from portal.api.openapi import PAGE_PARAMS, json_response, operation, page_of, register
-from portal.care import audit, reports
+from portal.care import audit, programs, reports
 from portal.care.errors import invalid
 from portal.db import get_session
 
@@ -18,7 +19,7 @@ def ccm_minutes():
     if fmt not in ("json", "csv"):
         raise invalid("format", "write json or csv")
     session = get_session()
-    report = reports.ccm_minutes(session, request.args.get("month"), g.user, request.args.get("team"))
+    report = reports.care_minutes(session, request.args.get("month"), g.user, request.args.get("team"))
     audit.record(session, g.user, "read", "ccm_report", [line.pop("_id") for line in report["patients"]], "api")
     session.commit()
     if fmt == "csv":
@@ -41,19 +42,25 @@ def audit_log():
 @api.get("/me")
 @require_token()
 def me():
-    return {"email": g.user.email, "name": g.user.name, "role": g.user.role}
+    return {"email": g.user.email, "name": g.user.name, "role": g.user.role,
+            "billing_practitioner": g.user.billing_practitioner}
 
 
 def _openapi() -> dict:
     code = {"type": "object", "required": ["code", "units"], "properties": {
-        "code": {"enum": ["99490", "99439", "99491", "99437"]}, "units": {"type": "integer", "minimum": 1}}}
+        "code": {"enum": programs.CODES}, "units": {"type": "integer", "minimum": 1}}}
     schemas = {"CcmReport": {"type": "object", "required": ["month", "team", "patients"], "properties": {
         "month": {"type": "string"}, "team": {"type": ["string", "null"], "description": "The team asked for"},
-        "patients": {"type": "array", "items": {"type": "object", "required": [
-            "patient_id", "reference", "clinical_staff_minutes", "practitioner_minutes", "records", "codes"],
+        "patients": {"type": "array", "description": "One line per patient and program", "items": {
+            "type": "object", "required": [
+                "patient_id", "reference", "program", "clinical_staff_minutes", "practitioner_minutes", "records",
+                "codes", "codes_also_need"],
             "properties": {"patient_id": {"type": "string"}, "reference": {"type": ["string", "null"]},
+                           "program": {"enum": list(programs.KEYS)},
                            "clinical_staff_minutes": {"type": "integer"}, "practitioner_minutes": {"type": "integer"},
-                           "records": {"type": "integer"}, "codes": {"type": "array", "items": code}}}}}},
+                           "records": {"type": "integer"}, "codes": {"type": "array", "items": code},
+                           "codes_also_need": {"type": ["string", "null"], "description": (
+                               "What the codes need besides minutes (complex CCM: medical decision making)")}}}}}},
         "AuditEvent": {"type": "object", "required": ["at", "user", "action", "what", "patient_id", "channel"],
                        "properties": {"at": {"type": "string"}, "user": {"type": ["string", "null"]},
                                       "action": {"enum": ["read", "write"]}, "what": {"type": "string"},
@@ -65,7 +72,8 @@ def _openapi() -> dict:
               "schema": {"type": "string", "maxLength": 60}}]
     return {"schemas": schemas, "paths": {
         "/reports/ccm-minutes": {"get": operation(
-            "Each patient's CCM minutes in a month and the codes met (the patients of your teams; admins: all)", "reports", operation_id="ccmMinutes",
+            "Each patient's minutes in a month toward each care-management program (CCM, complex CCM, PCM, BHI) "
+            "and the codes they reach (the patients of your teams; admins: all)", "reports", operation_id="ccmMinutes",
             parameters=month, responses={"200": {"description": "The report", "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/CcmReport"}},
                 "text/csv": {"schema": {"type": "string"}}}}})},
@@ -73,8 +81,11 @@ def _openapi() -> dict:
                                     parameters=PAGE_PARAMS, responses={"200": json_response(
                                         "A page", page_of({"$ref": "#/components/schemas/AuditEvent"}))})},
         "/me": {"get": operation("The user this token belongs to", "admin", operation_id="me", responses={
-            "200": json_response("The user", {"type": "object", "required": ["email", "name", "role"], "properties": {
-                "email": {"type": "string"}, "name": {"type": "string"}, "role": {"enum": ["care_manager", "admin"]}}})})},
+            "200": json_response("The user", {"type": "object", "required": ["email", "name", "role",
+                                                                           "billing_practitioner"], "properties": {
+                "email": {"type": "string"}, "name": {"type": "string"}, "role": {"enum": ["care_manager", "admin"]},
+                "billing_practitioner": {"type": "boolean", "description": (
+                    "May record minutes_by=billing_practitioner")}}})})},
         "/openapi.json": {"get": operation("This document", "admin", auth=False, operation_id="openapi",
                                            responses={"200": json_response("OpenAPI 3.1", {"type": "object"})})},
     }}

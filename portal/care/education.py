@@ -1,8 +1,9 @@
 """Education delivered, documented the nursing way; append-only, corrected by amendments.
 
 A record lists the topics taught (library pages), the learner, their readiness, barriers,
-the teaching methods, an evaluation of each topic, the interpreter, the minutes spent and by
-whom (CCM counts clinical staff and the billing practitioner apart), a note and the date.
+the teaching methods, an evaluation of each topic, the interpreter, the minutes spent, by whom
+(clinical staff or a billing practitioner) and toward which care-management program
+(portal.care.programs), a note and the date.
 """
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from portal.care import languages, teams
+from portal.care import languages, programs, teams
 from portal.care.errors import CareError, not_found
 from portal.care.items import TEACHABLE, resolve_all
 from portal.care.patients import public_id
@@ -27,7 +28,7 @@ BARRIERS = ("language", "literacy", "vision", "hearing", "cognitive", "none")
 METHODS = ("verbal", "handout", "demonstration", "video", "teach_back")
 EVALUATIONS = ("verbalizes_understanding", "demonstrates_understanding", "needs_reinforcement",
                "no_evidence_of_learning", "refused_teaching")
-MINUTES_BY = ("clinical_staff", "billing_practitioner")
+MINUTES_BY = programs.MINUTES_BY
 YEARS_BACK = 10  # records older than this are refused (a mistyped year)
 
 
@@ -59,7 +60,10 @@ class EducationInput(BaseModel):
     resources_given: list[str] = Field(default=[], max_length=20, examples=[["resource:988-lifeline"]],
                                        description="Community resources handed over with the teaching")
     minutes: int = Field(ge=1, le=240, strict=True)
-    minutes_by: Literal[MINUTES_BY]
+    minutes_by: Literal[MINUTES_BY] = Field(description=(
+        "Who spent the minutes; billing_practitioner only from a user who is one"))
+    program: Literal[programs.KEYS] = Field(default=programs.DEFAULT, description=(
+        "The care-management program the minutes count toward (one only), among those the clinic runs"))
     note: str = Field(default="", max_length=2000)
 
     _plain_text = model_validator(mode="before")(plain_text)
@@ -120,6 +124,8 @@ class AmendmentInput(EducationInput):
     """A correction: the whole record as it should have been, and why."""
 
     reason: str = Field(min_length=1, max_length=1000, examples=["Minutes were 25, not 15."])
+    program: Literal[programs.KEYS] | None = Field(default=None, description=(
+        "The care-management program the minutes count toward; left out: the program of the record corrected"))
 
 
 def validation_problem(exc: ValidationError) -> CareError:
@@ -144,17 +150,29 @@ def parse(model: type[EducationInput], body) -> EducationInput:
 
 def record(session: Session, library: Library, patient: Patient, user: User, data: EducationInput,
            original: EducationRecord | None = None) -> EducationRecord:
-    """Store a record (or an amendment of `original`)."""
+    """Store a record (or an amendment of `original`, which keeps the program of the record as it stands
+    unless it names another)."""
+    kept = _current_version(session, original).program if original else None
+    program = data.program or kept
+    programs.check(program, data.minutes_by, user.billing_practitioner, programs.offered(), kept=kept)
     resolve_all(library, data.topics, patient.language, "topics", kinds=TEACHABLE)
     resolve_all(library, data.resources_given, patient.language, "resources_given", kinds=("resource",))
     fields = data.model_dump(exclude={"reason"}, mode="json")
     fields["taught_on"] = data.taught_on
+    fields["program"] = program
     row = EducationRecord(public_id=public_id("ed"), patient_id=patient.id, created_by=user.id,
                           original_id=original.id if original else None,
                           amendment_reason=getattr(data, "reason", None), **fields)
     session.add(row)
     session.flush()
     return row
+
+
+def _current_version(session: Session, original: EducationRecord) -> EducationRecord:
+    """The record as last amended (ids grow with time)."""
+    return session.scalar(select(EducationRecord).where(
+        or_(EducationRecord.id == original.id, EducationRecord.original_id == original.id))
+        .order_by(EducationRecord.id.desc()).limit(1))
 
 
 def get(session: Session, record_public_id: str, user: User) -> EducationRecord:
@@ -195,5 +213,5 @@ def describe(row: EducationRecord, original_public_id: str | None = None, by: st
             "evaluations": row.evaluations, "interpreter_used": row.interpreter_used,
             "interpreter_language": row.interpreter_language, "interpreter_id": row.interpreter_id,
             "resources_given": row.resources_given or [], "minutes": row.minutes,
-            "minutes_by": row.minutes_by, "note": row.note, "recorded_by": by,
+            "minutes_by": row.minutes_by, "program": row.program, "note": row.note, "recorded_by": by,
             "created_at": row.created_at.isoformat() + "Z"}

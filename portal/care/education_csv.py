@@ -12,7 +12,7 @@ from portal.content import Library
 
 COLUMNS = ["record_id", "amends", "amendment_reason", "taught_on", "topics", "topic_titles", "learner",
            "readiness", "barriers", "methods", "evaluations", "interpreter_used", "interpreter_language",
-           "interpreter_id", "resources_given", "minutes", "minutes_by", "note", "recorded_by", "created_at"]
+           "interpreter_id", "resources_given", "minutes", "minutes_by", "program", "note", "recorded_by", "created_at"]
 
 
 def as_csv(library: Library, records: list[dict], lang: str) -> str:
@@ -29,7 +29,8 @@ def as_csv(library: Library, records: list[dict], lang: str) -> str:
                  "; ".join(title(t) for t in r["topics"]), r["learner"], r["readiness"], " ".join(r["barriers"]),
                  " ".join(r["methods"]), " ".join(f"{e['topic']}={e['evaluation']}" for e in r["evaluations"]),
                  "yes" if r["interpreter_used"] else "no", r["interpreter_language"] or "", r["interpreter_id"] or "",
-                 " ".join(r["resources_given"]), r["minutes"], r["minutes_by"], r["note"], r["recorded_by"] or "",
+                 " ".join(r["resources_given"]), r["minutes"], r["minutes_by"], r["program"], r["note"],
+                 r["recorded_by"] or "",
                  r["created_at"]]
         writer.writerow([safe_cell(c) if isinstance(c, str) else c for c in cells])
     return out.getvalue()

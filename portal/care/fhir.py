@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from portal.care import programs
 from portal.care.education import current_versions
 from portal.care.items import resolve
 from portal.content import Library
@@ -95,7 +96,8 @@ def procedure(library: Library, row: EducationRecord, patient_url: str, user_url
     by_topic = dict(zip(row.topics, titles))
     notes = [f"Readiness: {row.readiness.replace('_', ' ')}; barriers: {', '.join(row.barriers)}",
              "Methods: " + ", ".join(m.replace("_", "-") for m in row.methods),
-             f"Minutes: {row.minutes} ({row.minutes_by.replace('_', ' ')})"]
+             f"Minutes: {row.minutes} ({row.minutes_by.replace('_', ' ')}, "
+             f"toward {programs.PROGRAMS[row.program].name})"]
     if row.interpreter_used:
         notes.append(f"Interpreter used ({row.interpreter_language})")
     if row.note:

@@ -1,7 +1,8 @@
 """Users and API tokens: argon2 password hashes, tokens stored only as their SHA-256.
 
 Changing a user's password, role or standing (disable, enable) ends their console sessions at once
-and writes an audit event naming the user changed (`what` = e.g. "user_disabled:#3"). A disabled
+and writes an audit event naming the user changed (`what` = e.g. "user_disabled:#3"); marking a
+user as a billing practitioner (or not) is audited the same way. A disabled
 user's API tokens are refused by `user_for_token`.
 """
 from __future__ import annotations
@@ -33,8 +34,8 @@ def create_user(session: Session, email: str, name: str, role: str, password: st
     email = email.strip().lower()
     if role not in ROLES:
         raise CareError(422, "Invalid role", f"role must be one of {', '.join(ROLES)}")
-    if "@" not in email:
-        raise CareError(422, "Invalid email", f"'{email}' is not an email address")
+    if "@" not in email or "\x00" in email:
+        raise CareError(422, "Invalid email", f"'{email.replace(chr(0), '')}' is not an email address")
     passwords.check(password, email)
     if session.scalar(select(User).where(User.email == email)):
         raise CareError(409, "User exists", f"{email} already has an account")
@@ -66,10 +67,12 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 
 def find_user(session: Session, email: str) -> User:
-    """The user with this email, or a 404 CareError that names it."""
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    """The user with this email, or a 404 CareError that names it (an email holding NUL, which PostgreSQL
+    cannot compare, belongs to no one)."""
+    user = None if "\x00" in email else session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
-        raise CareError(404, "No such user", f"no user has the email {email.strip()}; see 'portal users list'")
+        raise CareError(404, "No such user", f"no user has the email {email.strip().replace(chr(0), '')}; see "
+                        "'portal users list'")
     return user
 
 
@@ -113,6 +116,18 @@ def set_role(session: Session, email: str, role: str, actor: User | None, channe
     begin_write(session)
     user.role = role
     _changed(session, actor, "user_role_changed", user, channel, "role_changed")
+    return user
+
+
+def set_billing_practitioner(session: Session, email: str, practitioner: bool, actor: User | None,
+                             channel: str) -> User:
+    """Mark a user as a billing practitioner (they may record minutes as the practitioner's own) or not.
+    Their sessions go on: the flag is read afresh at each request, so it applies at once."""
+    user = find_user(session, email)
+    begin_write(session)
+    user.billing_practitioner = practitioner
+    audit.record(session, actor, "write", f"user_practitioner_{'on' if practitioner else 'off'}:#{user.id}", [],
+                 channel)
     return user
 
 

@@ -1,4 +1,5 @@
-"""Console pages for admins: the list of users; add, disable or enable, change role, reset password.
+"""Console pages for admins: the list of users; add, disable or enable, change role, reset password, mark
+as a billing practitioner (or not).
 
 Every change goes through portal.care.users, which ends the user's sessions where it should and
 writes the audit event. A password set here is temporary: the user must change it at sign-in.
@@ -77,6 +78,15 @@ def admin_set_active():
 def admin_set_role():
     return _change(lambda db, email: users.set_role(db, email, request.form.get("role", ""), g.user, "console"),
                    _("Changed the role of %(email)s."))
+
+
+@console.post("/admin/users/practitioner")
+@login_required("admin")
+def admin_set_practitioner():
+    practitioner = request.form.get("practitioner") == "1"
+    return _change(lambda db, email: users.set_billing_practitioner(db, email, practitioner, g.user, "console"),
+                   _("%(email)s is now a billing practitioner.") if practitioner
+                   else _("%(email)s is no longer a billing practitioner."))
 
 
 @console.post("/admin/users/password")

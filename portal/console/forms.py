@@ -5,7 +5,7 @@ import re
 
 from flask_babel import lazy_gettext as _  # lazy: the labels are read in each request's language
 
-from portal.care import languages
+from portal.care import languages, programs
 
 KINDS = {"condition": _("Guide"), "medication": _("Medicine sheet"), "topic": _("Topic"),
          "resource": _("Community help")}
@@ -21,6 +21,17 @@ EVALUATIONS = {"verbalizes_understanding": _("Explains it back"),
                "needs_reinforcement": _("Needs more teaching"),
                "no_evidence_of_learning": _("No sign of learning"), "refused_teaching": _("Refused teaching")}
 MINUTES_BY = {"clinical_staff": _("Clinical staff"), "billing_practitioner": _("Billing practitioner")}
+PROGRAMS = {"ccm": _("CCM (chronic care management)"), "ccm_complex": _("Complex CCM"),
+            "pcm": _("PCM (principal care management)"), "bhi": _("BHI (behavioral health integration)")}
+PROGRAM_RULES = {  # as portal.care.programs counts them
+    "ccm": _("CCM: 99490 first 20 staff minutes, 99439 each further 20 (at most twice); 99491 first 30 "
+             "practitioner minutes, 99437 each further 30."),
+    "ccm_complex": _("Complex CCM: 99487 first 60 staff minutes, 99489 each further 30; it also needs moderate or "
+                     "high complexity medical decision making, which the minutes cannot show."),
+    "pcm": _("PCM: 99426 first 30 staff minutes, 99427 each further 30; 99424 first 30 practitioner minutes, 99425 "
+             "each further 30."),
+    "bhi": _("BHI: 99484 at 20 minutes (a practitioner's minutes count as staff time)."),
+}
 
 
 # What the console says next to a field whose value the service refused (its own words otherwise).
@@ -32,8 +43,12 @@ FIELD_MESSAGES = {"taught_on": _("Write the day the teaching happened (not a fut
                   "interpreter_language": _("Choose the interpreter's language from the list."),
                   "interpreter_id": _("Write at most 40 characters."),
                   "minutes": _("Write the minutes spent, from 1 to 240."),
-                  "minutes_by": _("Choose who spent the minutes."), "note": _("Write at most 2000 characters."),
+                  "minutes_by": _("Choose who spent the minutes."),
+                  "program": _("Choose a program the clinic runs."), "note": _("Write at most 2000 characters."),
                   "reason": _("Say why the record is corrected.")}
+# Refusals with words of their own (else the field's message above).
+REFUSALS = {programs.PRACTITIONER_ONLY: _("Only a billing practitioner may record a billing practitioner's minutes; "
+                                          "choose Clinical staff, or ask an admin to mark you as one.")}
 
 
 def education_body(form, lang: str) -> dict:
@@ -54,6 +69,8 @@ def education_body(form, lang: str) -> dict:
             "resources_given": form.getlist("resources_given"),
             "minutes": _whole_number(form.get("minutes", "")), "minutes_by": form.get("minutes_by", ""),
             "note": form.get("note", "")}
+    if form.get("program"):
+        body["program"] = form.get("program")
     if form.get("reason") is not None:
         body["reason"] = form.get("reason", "")
     return body
@@ -77,6 +94,6 @@ def field_errors(error, topics: list[str]) -> dict[str, str]:
                 key = "form"
         else:
             key = field.split("[")[0].split(".")[0]
-            message = FIELD_MESSAGES.get(key, problem["detail"])
+            message = REFUSALS.get(problem["detail"]) or FIELD_MESSAGES.get(key, problem["detail"])
         found.setdefault(key if key in FIELD_MESSAGES or key.startswith("evaluation-") else "form", str(message))
     return found

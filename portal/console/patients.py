@@ -9,8 +9,8 @@ from flask import Response, current_app, g, redirect, render_template, request, 
 from flask_babel import gettext as _
 
 from portal.care.inputs import PatientInput, parse
-from portal.care import (assignments, audit, education, education_csv, fhir, idempotency, languages, patients, teams,
-                         timeline)
+from portal.care import (assignments, audit, education, education_csv, fhir, idempotency, languages, patients,
+                         programs, teams, timeline)
 from portal.care.errors import CareError
 from portal.care.items import resolve
 from portal.console import console, console_language, forms, login_required
@@ -195,7 +195,8 @@ def _replay_audit(session, what: str, patient_id: int):
 def _as_form(row) -> dict:
     values = {"taught_on": row.taught_on.isoformat(), "learner": row.learner, "readiness": row.readiness,
               "barriers": row.barriers, "methods": row.methods, "minutes": str(row.minutes),
-              "minutes_by": row.minutes_by, "note": row.note, "interpreter_id": row.interpreter_id or "",
+              "minutes_by": row.minutes_by, "program": row.program, "note": row.note,
+              "interpreter_id": row.interpreter_id or "",
               "interpreter_language": languages.name_of(row.interpreter_language, console_language())
               if row.interpreter_used else "", "resources_given": row.resources_given or []}
     values.update({f"evaluation-{e['topic']}": e["evaluation"] for e in row.evaluations})
@@ -229,7 +230,15 @@ def _form_context(found, refs: list[str], values, error=None) -> dict:
     return {"described": patients.describe(found), "hits": topics, "resources": [h for h in hits if h.item.kind == "resource"], "own_language": own,
             "values": _Values(values), "error": error, "forms": forms, "today": dt.date.today().isoformat(),
             "errors": forms.field_errors(error, [h.item.ref for h in topics]) if error else {},
-            "interpreter_languages": languages.names(lang), "idempotency_key": secrets.token_hex(16)}
+            "interpreter_languages": languages.names(lang), "idempotency_key": secrets.token_hex(16),
+            "programs": _program_choices(values)}
+
+
+def _program_choices(values) -> list[str]:
+    """The programs the clinic runs, and the one a record being corrected already has."""
+    offered = list(programs.offered())
+    had = values.get("program") if values else None
+    return offered + ([had] if had in programs.KEYS and had not in offered else [])
 
 
 def _education_form(found, refs, values, error, amending=None):

@@ -1,4 +1,5 @@
-"""Console pages for reports: the monthly CCM minutes (and its CSV) and, for admins, the audit log."""
+"""Console pages for reports: the monthly minutes per care-management program (and its CSV) and, for admins,
+the audit log."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,9 +7,9 @@ import datetime as dt
 from flask import Response, g, render_template, request
 
 from portal.api import whole_number
-from portal.care import audit, reports, teams
+from portal.care import audit, programs, reports, teams
 from portal.care.errors import CareError
-from portal.console import console, login_required
+from portal.console import console, forms, login_required
 from portal.db import get_session
 
 
@@ -20,16 +21,17 @@ def ccm_report():
     session = get_session()
     choices = teams.choosable(session, g.user)
     try:
-        report = reports.ccm_minutes(session, month, g.user, team)
+        report = reports.care_minutes(session, month, g.user, team)
     except CareError as error:
         return render_template("console/report.html", month=month, report=None, error=error, team=team,
-                               teams=choices), 422
+                               teams=choices, forms=forms, programs=programs.offered()), 422
     audit.record(session, g.user, "read", "ccm_report", [line.pop("_id") for line in report["patients"]], "console")
     session.commit()
     if request.args.get("format") == "csv":
         return Response(reports.as_csv(report), mimetype="text/csv", headers={
             "Content-Disposition": f'attachment; filename="{reports.csv_filename(report)}"'})
-    return render_template("console/report.html", month=month, report=report, error=None, team=team, teams=choices)
+    return render_template("console/report.html", month=month, report=report, error=None, team=team, teams=choices,
+                           forms=forms, programs=programs.offered())
 
 
 @console.route("/audit")

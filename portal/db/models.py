@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -33,6 +33,9 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # May record minutes as the billing practitioner's own (99491/99437, 99424/99425); set by an admin.
+    # Server defaults only (no Python default), so inserts through an older revision's table still work.
+    billing_practitioner: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class ApiToken(Base):
@@ -107,6 +110,7 @@ class EducationRecord(Base):
     resources_given: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))  # resource refs
     minutes: Mapped[int] = mapped_column(Integer)
     minutes_by: Mapped[str] = mapped_column(String(30))  # clinical_staff or billing_practitioner
+    program: Mapped[str] = mapped_column(String(20), server_default=text("'ccm'"))  # programs.KEYS
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
