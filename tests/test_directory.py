@@ -69,9 +69,9 @@ def test_directory_index_lists_every_service_with_filter_data(client):
     assert [c.h3.get_text() for c in cards] == ["988 Suicide & Crisis Lifeline", "Example: Riverside Food Pantry"]
     crisis, pantry = cards
     assert crisis["data-national"] == "1" and crisis["data-categories"] == "mental-health"
-    assert pantry["data-zips"] == "" and pantry["data-cost"] == "free"
-    assert pantry["data-schedule"] == ('{"always":false,"tz":"America/Los_Angeles",'
-                                       '"hours":[{"days":[1],"opens":"09:00","closes":"12:00"}]}')
+    assert not pantry.has_attr("data-zips") and pantry["data-cost"] == "free"  # no area given: none written
+    assert pantry["data-schedule"] == "America/Los_Angeles;1 09:00-12:00"  # Tuesdays (0 = Monday), 9 to noon
+    assert crisis["data-schedule"] == "24/7"
     form = soup.find("form", id="filters")
     assert form.has_attr("hidden")  # needs JavaScript; without it the list and category pages remain
     labels = {label["for"] for label in form.find_all("label")}

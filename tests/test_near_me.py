@@ -89,7 +89,7 @@ def test_cards_carry_where_the_listing_is_and_what_it_serves(near_app):
     cards = {card.h3.get_text(): card for card in soup.select("li.resource-card")}
     assert cards["Example: Riverside Food Pantry"]["data-at"] == "33.992 -117.369 92501"  # the ZIP code's center
     assert cards["Moreno Valley Meals"]["data-at"] == "33.9425 -117.2297"  # its own coordinates
-    assert cards["County Meals on Call"]["data-at"] == "" and cards["County Meals on Call"]["data-counties"] == "riverside/CA"
+    assert not cards["County Meals on Call"].has_attr("data-at") and cards["County Meals on Call"]["data-counties"] == "riverside/CA"
     assert cards["California Food Line"]["data-states"] == "CA"
     data = json.loads(soup.find("script", id="directory-data").string)
     assert data["near"]["files"] == {"CA": "/directory/zip/CA.json", "NV": "/directory/zip/NV.json"}

@@ -133,7 +133,8 @@ def zip_centers(state):
 
 
 def listing_data(entry) -> dict[str, str]:
-    """The data-* attributes the browser-side filters and "near me" read."""
+    """The data-* attributes the browser-side filters and "near me" read (empty ones left out:
+    a list page carries a hundred listings)."""
     resource: Resource = entry.data
     index = directory_index()
     area = resource.service_area
@@ -142,7 +143,7 @@ def listing_data(entry) -> dict[str, str]:
         "categories": " ".join(resource.categories),
         "languages": " ".join(spoken_languages(resource)),
         "cost": resource.cost,
-        "national": "1" if area and area.national else "0",
+        "national": "1" if area and area.national else "",
         "states": " ".join(area.states) if area else "",
         "zips": " ".join(area.zip_codes) if area else "",
         "counties": "|".join(f"{county_key(c)}/{county_state(c)}" for c in area.counties) if area else "",
@@ -150,14 +151,20 @@ def listing_data(entry) -> dict[str, str]:
                            ).casefold(),
         # "lat lon" of each location; a third part names the ZIP code whose center stands for the address.
         "at": ";".join(" ".join(str(part) for part in point if part is not None) for point in index.points[entry.slug]),
+        "schedule": schedule_data(resource.schedule),
     }
-    schedule = resource.schedule
-    if schedule and (schedule.open_24_7 or schedule.regular):
-        data["schedule"] = json.dumps({
-            "always": schedule.open_24_7, "tz": schedule.timezone,
-            "hours": [{"days": [WEEKDAYS.index(d) for d in h.days], "opens": h.opens, "closes": h.closes}
-                      for h in schedule.regular]}, separators=(",", ":"))
-    return data
+    return {key: value for key, value in data.items() if value}
+
+
+def schedule_data(schedule) -> str:
+    """A schedule as "open now" reads it: '24/7', or the time zone and each line of hours as the
+    weekdays (0 = Monday) and the times: 'America/Los_Angeles;13 09:00-13:00;5 10:00-12:00'."""
+    if schedule is None:
+        return ""
+    if schedule.open_24_7:
+        return "24/7"
+    lines = ["".join(str(WEEKDAYS.index(d)) for d in h.days) + f" {h.opens}-{h.closes}" for h in schedule.regular]
+    return ";".join([schedule.timezone, *lines]) if lines else ""
 
 
 @site.app_context_processor

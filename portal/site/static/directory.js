@@ -219,14 +219,16 @@
     return { day: day, time: parts.hour + ":" + parts.minute };
   }
 
-  // true, false, or null when the listing has no hours we can read.
+  // true, false, or null when the listing has no hours we can read. The hours are written
+  // "24/7", or "Time/Zone;DAYS HH:MM-HH:MM;..." with the weekdays as digits (0 = Monday).
   function openNow(card, now) {
     if (!card.dataset.schedule) { return null; }
-    var schedule = JSON.parse(card.dataset.schedule);
-    if (schedule.always) { return true; }
-    var local = localTime(now, schedule.tz);
-    return schedule.hours.some(function (h) {
-      return h.days.indexOf(local.day % DAYS) !== -1 && h.opens <= local.time && local.time < h.closes;
+    var lines = card.dataset.schedule.split(";");
+    if (lines[0] === "24/7") { return true; }
+    var local = localTime(now, lines[0]);
+    return lines.slice(1).some(function (line) {
+      var parts = line.split(/[ -]/); // days, opens, closes
+      return parts[0].indexOf(String(local.day % DAYS)) !== -1 && parts[1] <= local.time && local.time < parts[2];
     });
   }
 
@@ -248,7 +250,7 @@
       return !states.length && !!d.at && !!(where && where.known); // its distance tells
     }
     var wanted = place.toLowerCase().replace(/\s+county$/, "");
-    return d.places.split("|").some(function (name) { return name && name.indexOf(wanted) !== -1; });
+    return (d.places || "").split("|").some(function (name) { return name && name.indexOf(wanted) !== -1; });
   }
 
   function matches(card, f, now, where) {
