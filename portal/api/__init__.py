@@ -126,7 +126,7 @@ _REGISTERED: list = []
 
 def init_api(app: Flask) -> None:
     """Register the API and its limits; API errors of every kind become problem details."""
-    from portal.api import assignments, education, openapi, patients, reports  # noqa: F401  (routes)
+    from portal.api import assignments, care_plans, education, openapi, patients, reports  # noqa: F401  (routes)
     from flask_limiter.util import get_remote_address
 
     from portal.limits import api_limit, public_limit

@@ -17,6 +17,7 @@ from portal.care import languages, teams
 from portal.care.errors import CareError, not_found
 from portal.care.items import TEACHABLE, resolve_all
 from portal.care.patients import public_id
+from portal.care.plan_inputs import ProgressInput
 from portal.care.text import plain_text
 from portal.content import Library
 from portal.db.models import EducationRecord, Patient, User
@@ -29,6 +30,7 @@ EVALUATIONS = ("verbalizes_understanding", "demonstrates_understanding", "needs_
                "no_evidence_of_learning", "refused_teaching")
 MINUTES_BY = ("clinical_staff", "billing_practitioner")
 YEARS_BACK = 10  # records older than this are refused (a mistyped year)
+MAX_GOALS_PER_CALL = 20
 
 
 class Evaluation(BaseModel):
@@ -61,6 +63,9 @@ class EducationInput(BaseModel):
     minutes: int = Field(ge=1, le=240, strict=True)
     minutes_by: Literal[MINUTES_BY]
     note: str = Field(default="", max_length=2000)
+    # Saved with the record, in its own table (portal.care.care_plans), so it is left out of model_dump().
+    goal_progress: list[ProgressInput] = Field(default=[], max_length=MAX_GOALS_PER_CALL, exclude=True, description=(
+        "How each goal of the patient's care plan went (optional); the record's minutes count for it"))
 
     _plain_text = model_validator(mode="before")(plain_text)
 
