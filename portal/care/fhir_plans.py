@@ -4,11 +4,11 @@
   manager as author, its goals, and each step as an activity (detail.description, in progress) that
   names its goal;
 - one Goal per goal of that plan: the goal as description (its text's language as the resource's
-  language), the patient as subject and expressedBy (the goal was agreed with them), the start
-  date of the goal's first version, how to measure and the target date as its target, when to call
-  and each call's progress as notes, and the latest progress as achievementStatus (HL7
-  goal-achievement: met = achieved, partly met = improving, not met = not-achieved) with its date
-  as statusDate; a goal stopped is lifecycleStatus cancelled;
+  language), the identifier and start date of the goal's first version (the same in every
+  export), the patient as subject and expressedBy (the goal was agreed with them), how to measure
+  and the target date as its target, when to call and each call's progress as notes, and the
+  latest progress as achievementStatus (HL7 goal-achievement: met = achieved, partly met =
+  improving, not met = not-achieved) with its date as statusDate; a stopped goal is cancelled;
 - one Provenance per amendment of a plan (target: the CarePlan as it now stands, and why);
 - each education Procedure whose record saved a goal's progress names that goal's CarePlan in basedOn.
 """
@@ -24,10 +24,12 @@ ACHIEVED = {"met": ("achieved", "Achieved"), "partly_met": ("improving", "Improv
 STATUS_WORDS = {"met": "met", "partly_met": "partly met", "not_met": "not met", "stopped": "stopped"}
 
 
-def goal_resource(goal: PlanGoal, started, progress: list[dict], patient_url: str, systems: Systems) -> dict:
+def goal_resource(goal: PlanGoal, first: PlanGoal, progress: list[dict], patient_url: str, systems: Systems) -> dict:
+    """A goal as it now stands; its identifier (and start date) are its first version's, the same in every export."""
     last = progress[-1] if progress else None
+    started = first.created_at.date()
     resource = {"resourceType": "Goal", "id": goal.public_id.replace("_", "-"), "language": goal.text_language,
-                "identifier": [{"system": systems.base + "/sid/goal", "value": goal.public_id}],
+                "identifier": [{"system": systems.base + "/sid/goal", "value": first.public_id}],
                 "lifecycleStatus": "cancelled" if last and last["status"] == "stopped" else "active",
                 "description": {"text": goal.goal}, "subject": _ref(patient_url), "startDate": started.isoformat(),
                 "expressedBy": _ref(patient_url)}
@@ -84,8 +86,7 @@ def plan_entries(plans: list[CarePlan], every_version: list[CarePlan], progress:
                                                      user_urls[plan.created_by], systems, first.public_id)))
         for goal, url in zip(plan.goals, goal_urls):
             thread = progress.get(root(goal), [])
-            started = first_goal[root(goal)].created_at.date()
-            entries.append((url, goal_resource(goal, started, thread, patient_url, systems)))
+            entries.append((url, goal_resource(goal, first_goal[root(goal)], thread, patient_url, systems)))
             based_on.update({item["record"]: plan_url for item in thread})
         for version in every_version:
             if version.original_id == root(plan) and version.original_id is not None:
