@@ -195,6 +195,9 @@ def test_a_retried_post_makes_one_plan(api, users, api_app):
     assert again["id"] == first["id"]
     reused = api.post(f"/api/v1/patients/{patient}/care-plans", json={"goals": [written_goal()]}, headers=headers)
     assert reused.status_code == 422 and reused.json["errors"][0]["field"] == "Idempotency-Key"
+    empty = api.post(f"/api/v1/patients/{patient}/care-plans", json=template_plan(),
+                     headers={**users.nurse, "Idempotency-Key": ""})
+    assert empty.status_code == 422 and empty.json["errors"][0]["field"] == "Idempotency-Key"
     with api_app.app_context():
         assert get_session().scalar(select(func.count(CarePlan.id))) == 1
 

@@ -136,6 +136,9 @@ def init_api(app: Flask) -> None:
 
     app.register_blueprint(api)
     app.register_blueprint(search_api)
+    for rule in app.url_map.iter_rules():  # "//" in an API path: a 404 problem, never a redirect to another path
+        if rule.rule.startswith(PREFIX + "/"):
+            rule.merge_slashes = False
     # App-wide (a blueprint's after_request misses URLs that match no route).
     app.after_request(_api_headers)
     app.url_value_preprocessor(_valid_ids)  # the API's and the console's URLs
