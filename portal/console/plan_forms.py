@@ -37,7 +37,7 @@ def plan_body(form, amending: bool = False) -> tuple[dict, list[int]]:
         if not form.get(f"goal-{number}-keep"):
             continue
         goal = {}
-        for name in ("id", "guide", "template"):
+        for name in ("id",) if form.get(f"goal-{number}-id") else ("guide", "template"):  # a goal going on keeps its own
             if form.get(f"goal-{number}-{name}"):
                 goal[name] = form.get(f"goal-{number}-{name}")
         for name in TEXT_FIELDS:

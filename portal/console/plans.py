@@ -141,13 +141,14 @@ def care_plan(plan_id):
     latest = care_plans.latest_version(session, plan)
     guides = list(dict.fromkeys(f"condition:{goal.guide}" for goal in latest.goals if goal.guide))
     return render_template("console/plan.html", patient=found, described=patients.describe(found), plan=described,
-                           latest=latest, guides=guides, titles=_titles(guides), plan_forms=plan_forms,
+                           latest=latest, guides=guides, guide_titles=", ".join(_titles(guides)), plan_forms=plan_forms,
                            idempotency_key=secrets.token_hex(16))
 
 
-def _titles(refs: list[str]) -> dict[str, str]:
+def _titles(refs: list[str]) -> list[str]:
+    """The guides' titles in the care manager's language."""
     lang = console_language()
-    return {ref: page.title for ref in refs if (page := library().page("condition", ref.partition(":")[2], lang))}
+    return [page.title for ref in refs if (page := library().page("condition", ref.partition(":")[2], lang))]
 
 
 @console.post("/care-plans/<plan_id>/codes")
