@@ -65,7 +65,8 @@ def test_read_aloud_speaks_the_sections_in_order_with_a_device_voice(speaking_pa
 
     spoken = page.evaluate("__speech.utterances.map((u) => ({text: u.text, voice: u.voice.voiceURI, lang: u.lang}))")
     asthma = load_library(STARTER, LANGUAGES).conditions["asthma"]["en"]
-    titles = [section.title for section in asthma.sections if section.title] + ["Check what you learned"]
+    titles = ([section.title for section in asthma.sections if section.title]
+              + ["Goals you can set with your care team"] * bool(asthma.care_plan) + ["Check what you learned"])
     assert spoken[0]["text"].split("\n")[0] == asthma.title and asthma.summary in spoken[0]["text"]
     assert "Read aloud" not in spoken[0]["text"] and "Print this page" not in spoken[0]["text"]
     assert [s["text"].split("\n")[0] for s in spoken[1:]] == titles

@@ -109,7 +109,7 @@ def _text(html: str) -> str:
     return unescape(re.sub(r"<[^>]+>", "", html)).strip()
 
 
-def _writes_a_dose(line: str) -> bool:
+def writes_a_dose(line: str) -> bool:
     """A dose amount in some sentence of the line; milligrams in a sentence about sodium or salt are not one."""
     return any(not (match.group(1).lower().startswith(("mg", "milligram")) and _SODIUM.search(sentence))
                for sentence in _SENTENCE_END.split(line) for match in _DOSE.finditer(sentence))
@@ -125,7 +125,7 @@ def parse_body(text: str, first_line: int, lang: str) -> Body:
     unsafe, found = html_problems(text, markdown_html(text), first_line)
     links = [Link(kind, slug, line) for kind, slug, line in found]
     unsafe += unclosed_blocks(text, first_line)
-    unsafe += [(number, "body", *_DOSE_PROBLEM) for number, line in numbered if _writes_a_dose(line)]
+    unsafe += [(number, "body", *_DOSE_PROBLEM) for number, line in numbered if writes_a_dose(line)]
     html = render_markdown(text)
     source_headings = _headings(numbered)
     pieces = _HTML_HEADING.split(html)  # [before, level, title, after, level, title, after, ...]

@@ -14,6 +14,7 @@ from babel import Locale, UnknownLocaleError
 from pydantic import ValidationError
 
 from portal.content.cache import ContentCache, read_files
+from portal.content.care_plan import care_plan_translation_problems
 from portal.content.duplicates import Listing, likely_duplicates
 from portal.content.errors import ContentError, ContentErrors
 from portal.content.frontmatter import YamlDocument, parse_yaml
@@ -144,6 +145,7 @@ class _Loader:
         self.check_duplicates(listings)
         self.check_links()
         self.check_translated_numbers()
+        self.check_care_plans()
         return self.library
 
     def load_taxonomy(self) -> None:
@@ -313,6 +315,18 @@ class _Loader:
                                 and self.library.translation_status(kind, slug, lang) == "outdated")
                     for problem in translation_problems(english, page, outdated):
                         (self.library.warnings if problem.severity == "warning" else self.errors).append(problem)
+
+    def check_care_plans(self) -> None:
+        """A translated guide carries the English guide's care-plan goals (portal.content.care_plan)."""
+        for slug, versions in self.library.conditions.items():
+            english = versions.get(SOURCE_LANGUAGE)
+            for lang, page in versions.items():
+                if english is None or lang == SOURCE_LANGUAGE or not (english.care_plan or page.care_plan):
+                    continue
+                outdated = (page.meta.translation is not None
+                            and self.library.translation_status("condition", slug, lang) == "outdated")
+                for problem in care_plan_translation_problems(english, page, self.meta_lines[page.path], outdated):
+                    (self.library.warnings if problem.severity == "warning" else self.errors).append(problem)
 
     def known(self) -> dict[str, dict]:
         """Slug -> item of each kind a page may name."""

@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from portal.content.body import Link, Section, parse_body
+from portal.content.care_plan import care_plan_problems, headings
 from portal.content.errors import ContentError
 from portal.content.frontmatter import YamlDocument, parse_yaml, split_markdown_file
 from portal.content.models import ConditionMeta, GoalTemplate, MedicationMeta, TopicMeta
@@ -59,6 +60,10 @@ class Page:
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)
+
+    def heading_title(self, key: str) -> str:
+        """The title of the `##` or `###` heading whose id is `key` (a care-plan step's section)."""
+        return headings(self).get(key, "")
 
 
 @dataclass
@@ -109,8 +114,8 @@ def read_page(kind: str, slug: str, lang: str, file: Path, rel: str) -> FileRead
     page = Page(kind, slug, lang, rel, meta, body.sections, body.links, meta_json=meta.model_dump_json(),
                 source_hash=source_hash(data) if lang == SOURCE_LANGUAGE else "")
     errors += translation_errors(page, split.meta)
-    for problem in review_errors(page, split.meta, SOURCE_LANGUAGE) + page_problems(page, split.body,
-                                                                                   split.body_first_line):
+    for problem in (review_errors(page, split.meta, SOURCE_LANGUAGE)
+                    + page_problems(page, split.body, split.body_first_line) + care_plan_problems(page, split.meta)):
         (warnings if problem.severity == "warning" else errors).append(problem)
     if lang == "es":
         errors += spanish_readability_errors(page, split.body_first_line)

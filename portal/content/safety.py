@@ -142,6 +142,11 @@ def numbers_in(text: str) -> set[float]:
     return values
 
 
+def english_numbers(text: str) -> set[float]:
+    """Every number English text writes, its commas grouping thousands ("2,300" is 2300)."""
+    return {_english_number(token) for token in _NUMBER.findall(text)}
+
+
 def _close(expected: float, written: float) -> bool:
     """Whether `written` is `expected` as a writer would round it: to the decimals written (3.9 for 3.885),
     or a whole number within 2% (38 for 38.0; not 4 for 3.885)."""

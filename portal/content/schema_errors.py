@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import typing
 
 from pydantic import BaseModel, ValidationError
 
@@ -17,6 +18,8 @@ def schema_errors(exc: ValidationError, document: YamlDocument, path: str, model
         kind, ctx = error["type"], error.get("ctx") or {}
         top = model.model_fields.get(str(loc[0])) if loc else None
         example = (top.examples or [None])[0] if top and len(loc) == 1 else None
+        if kind == "missing" and len(loc) > 1:
+            example = _nested_example(model, loc)
         if error.get("input", "") is None and kind != "missing" and document.has(loc):
             problem = "is empty"
             fix = f"write a value, like {example}" if example else "write a value, or remove the line"
@@ -71,3 +74,21 @@ def schema_errors(exc: ValidationError, document: YamlDocument, path: str, model
         else:
             problem, fix = error["msg"], "see docs/content-format.md for what this field holds"
         yield ContentError(path, document.line_of(loc), field_name or "front matter", problem, fix)
+
+
+def _nested_example(model: type[BaseModel], loc: tuple):
+    """The example of a field inside groups and lists (care_plan[1].call_when), or None."""
+    current: object = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        while not (isinstance(current, type) and issubclass(current, BaseModel)):
+            inner = [arg for arg in typing.get_args(current) if arg is not type(None)]
+            if not inner:
+                return None
+            current = inner[0]
+        field = current.model_fields.get(str(part))
+        if field is None:
+            return None
+        current, found = field.annotation, field
+    return (found.examples or [None])[0]
