@@ -17,14 +17,14 @@ HEART_FAILURE = """care_plan:
       - text: Eat less salt.
         section: what-you-can-do
     measure: Weigh each morning and write it down.
-    call_when: Call the clinic if you gain 3 pounds in a day. Call 911 if you cannot breathe.
+    call_when: Call the clinic if your weight goes up and your legs swell more than usual. Call 911 if you cannot breathe.
   - id: know-when-to-call
     goal: Know when to get help
     steps:
       - text: Keep the clinic's number by the phone.
         section: when-to-get-help
     measure: Say the signs that mean you call.
-    call_when: Call the clinic if your feet or legs swell more than usual.
+    call_when: Call the clinic if your feet or legs swell more than usual. Call 911 if you cannot breathe.
 """
 BLOOD_PRESSURE = {"en": """care_plan:
   - id: walk-more

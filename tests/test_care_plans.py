@@ -55,7 +55,7 @@ def test_steps_adjusted_with_the_patient_replace_the_templates(api, users):
                                                           measure="Write it on the fridge calendar."))
     [goal] = plan["goals"]
     assert goal["steps"] == ["Weigh myself after breakfast."] and goal["measure"] == "Write it on the fridge calendar."
-    assert goal["goal"] == "Keep my weight steady" and goal["call_when"].startswith("Call the clinic if you gain")
+    assert goal["goal"] == "Keep my weight steady" and goal["call_when"].startswith("Call the clinic if your weight goes up")
 
 
 @pytest.mark.parametrize("body, field", [

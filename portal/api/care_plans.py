@@ -12,7 +12,7 @@ from portal.api.openapi import (IDEMPOTENCY, PAGE_PARAMS, json_response, model_s
 from portal.care import audit, care_plans, patients, plan_codes
 from portal.care.errors import CareError
 from portal.care.inputs import parse
-from portal.care.plan_inputs import PlanAmendment, PlanInput
+from portal.care.plan_inputs import STATUSES, PlanAmendment, PlanInput
 from portal.db import get_session
 from portal.db.models import Patient
 from portal.web import library
@@ -130,7 +130,8 @@ def _openapi() -> dict:
                                                              "barriers", "note"],
                                "properties": {
         "goal": {"type": "string", "description": "The goal's id (the version it had when the progress was saved)"},
-        "goal_text": {"type": "string"}, "text_language": {"type": "string"}, "status": {"enum": ["met", "partly_met", "not_met", "stopped"]},
+        "goal_text": {"type": "string"}, "text_language": {"type": "string"},
+        "status": {"enum": list(STATUSES)},
         "barriers": strings, "note": {"type": "string"},
         "record": {"type": "string", "description": "The education record the progress was saved with"},
         "taught_on": {"type": "string", "format": "date"}}}

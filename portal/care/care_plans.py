@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from portal.care import teams
 from portal.care.education import current_versions
-from portal.care.errors import CareError, not_found
+from portal.care.errors import CareError
 from portal.care.patients import check_language, public_id
 from portal.care.plan_inputs import GoalInput, PlanAmendment, PlanInput, ProgressInput
 from portal.care.plan_templates import template
@@ -124,11 +124,7 @@ def _goals(library: Library, goals: list[GoalInput], language: str, carried: dic
 
 def get(session: Session, plan_public_id: str, user: User) -> CarePlan:
     """The plan version with this id, if its patient is in the user's teams; else the 404 of an unknown id."""
-    plan = session.scalar(select(CarePlan).where(CarePlan.public_id == plan_public_id))
-    if plan is None:
-        raise not_found("care plan")
-    teams.require_access(session, user, plan.patient_id, "care plan")
-    return plan
+    return teams.scoped(session, user, CarePlan, plan_public_id, "care plan")
 
 
 def for_patient(session: Session, patient: Patient) -> list[CarePlan]:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.care import languages, teams
-from portal.care.errors import CareError, not_found
+from portal.care.errors import CareError
 from portal.care.items import TEACHABLE, resolve_all
 from portal.care.patients import public_id
 from portal.care.plan_inputs import ProgressInput
@@ -164,11 +164,7 @@ def record(session: Session, library: Library, patient: Patient, user: User, dat
 
 def get(session: Session, record_public_id: str, user: User) -> EducationRecord:
     """The record with this id, if its patient is in the user's teams; else the 404 of an unknown id."""
-    row = session.scalar(select(EducationRecord).where(EducationRecord.public_id == record_public_id))
-    if row is None:
-        raise not_found("education record")
-    teams.require_access(session, user, row.patient_id, "education record")
-    return row
+    return teams.scoped(session, user, EducationRecord, record_public_id, "education record")
 
 
 def amend(session: Session, library: Library, user: User, record_public_id: str, data: AmendmentInput):

@@ -102,25 +102,29 @@ def create_plan(patient_id):
         if not goals:
             return redirect(url_for("console.choose_goals", patient_id=patient_id))
         return _plan_form(found, goals)
-    body, numbers = plan_forms.plan_body(request.form)
+    return _save(session, found, PlanInput, lambda data: care_plans.create(
+        session, library(), found, g.user, data, current_app.config["PORTAL_LANGUAGES"]), {})
+
+
+def _save(session, found, model, store, again: dict):
+    """Save a plan form once per idempotency key (`store` makes the plan from the parsed body) and go to the
+    plan; on a mistake, the form again with every error next to its field (`again`: the form's other values)."""
+    body, numbers = plan_forms.plan_body(request.form, amending=model is PlanAmendment)
     try:
-        data = parse(PlanInput, body)
+        data = parse(model, body)
 
         def create():
-            plan = care_plans.create(session, library(), found, g.user, data, current_app.config["PORTAL_LANGUAGES"])
+            plan = store(data)
             audit.record(session, g.user, "write", "care_plan", [found.id], "console")
             return 201, {"id": plan.public_id}
 
-        _, made = idempotency.run(session, g.user, "console-" + request.form.get("idempotency_key", secrets.token_hex(16)),
-                                  idempotency.request_hash("POST", request.path, body), create,
-                                  _replayed(session, found.id))
+        key = "console-" + request.form.get("idempotency_key", secrets.token_hex(16))
+        _, made = idempotency.run(session, g.user, key, idempotency.request_hash("POST", request.path, body), create,
+                                  lambda: audit.record(session, g.user, "read", "care_plan_replayed", [found.id],
+                                                       "console"))
     except CareError as error:
-        return _plan_form(found, _form_goals(request.form), error, numbers), 422
+        return _plan_form(found, _form_goals(request.form), error, numbers, **again), 422
     return redirect(url_for("console.care_plan", plan_id=made["id"], saved=1))
-
-
-def _replayed(session, patient_id: int):
-    return lambda: audit.record(session, g.user, "read", "care_plan_replayed", [patient_id], "console")
 
 
 def _plan_and_patient(plan_id: str, what: str):
@@ -195,19 +199,6 @@ def amend_plan(plan_id):
         goals += _chosen_goals(found, request.args.getlist("templates"), 1 if request.args.get("written") else 0,
                                len(goals))
         return _plan_form(found, goals, plan=latest)
-    body, numbers = plan_forms.plan_body(request.form, amending=True)
-    try:
-        data = parse(PlanAmendment, body)
-
-        def create():
-            made, _patient = care_plans.amend(session, library(), g.user, plan_id, data)
-            audit.record(session, g.user, "write", "care_plan", [found.id], "console")
-            return 201, {"id": made.public_id}
-
-        _, made = idempotency.run(session, g.user, "console-" + request.form.get("idempotency_key", secrets.token_hex(16)),
-                                  idempotency.request_hash("POST", request.path, body), create,
-                                  _replayed(session, found.id))
-    except CareError as error:
-        return _plan_form(found, _form_goals(request.form), error, numbers, plan=latest,
-                          reason=request.form.get("reason", "")), 422
-    return redirect(url_for("console.care_plan", plan_id=made["id"], saved=1))
+    return _save(session, found, PlanAmendment,
+                 lambda data: care_plans.amend(session, library(), g.user, plan_id, data)[0],
+                 {"plan": latest, "reason": request.form.get("reason", "")})
