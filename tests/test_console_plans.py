@@ -134,6 +134,11 @@ def test_progress_is_recorded_with_the_teaching_and_shown_in_the_timeline(api_ap
     assert "Dormir mejor" not in progress  # not talked about: nothing recorded
     plan = soup(client.get(plan_url)).text
     assert "Partly met" in plan and "Needs a scale." in plan
+    # Amending the record shows its progress again, to correct with the rest of the record.
+    amend = soup(client.get(timeline.find("a", string="Amend this record")["href"]))
+    assert amend.find(id=f"progress-{weight}-status").find("option", selected=True)["value"] == "partly_met"
+    assert amend.find(id=f"progress-{weight}-barriers-cost").has_attr("checked")
+    assert amend.find(id=f"progress-{sleep}-status").find("option", selected=True) is None
 
 
 def test_progress_without_a_status_is_shown_as_an_error_and_nothing_is_saved(api_app, users, api):

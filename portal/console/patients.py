@@ -219,8 +219,9 @@ def _progress_form(session, found, row) -> dict:
     saved = care_plans.progress_of_records(session, [row.id]).get(row.id, [])
     if not saved:
         return {}
-    now = {care_plans.root(goal): goal.public_id for goal, _last in care_plans.active_goals(session, found)}
     threads = care_plans.goal_threads(session, [item["goal"] for item in saved])
+    now = {care_plans.root(goal): goal.public_id
+           for goal, _last in care_plans.active_goals(session, found, set(threads.values()))}
     values = {}
     for item in saved:
         goal = now.get(threads.get(item["goal"]), item["goal"])
