@@ -94,10 +94,12 @@ def test_an_expired_code_gets_the_same_404(api, users, api_app):
     assert expired.status_code == wrong.status_code == 404 and expired.data == wrong.data
 
 
-def test_codes_expire_after_the_setting(content_dir, database_url):
-    app = make_api_app(content_dir, database_url, PORTAL_PLAN_CODE_DAYS="7")
+def test_codes_expire_after_the_setting_and_the_page_is_at_the_portals_address(content_dir, database_url):
+    app = make_api_app(content_dir, database_url, PORTAL_PLAN_CODE_DAYS="7",
+                       PORTAL_API_URL="https://portal.clinic.example", PORTAL_BASE_URL="https://clinic.example/")
     client = app.test_client()
     _patient, _plan, made = plan_with_code(client, add_users(app).nurse)
+    assert made["page"] == "https://portal.clinic.example/es/my-plan/"  # never the static site's address
     expires = dt.datetime.fromisoformat(made["expires_at"].rstrip("Z"))
     assert dt.timedelta(days=6, hours=23) < expires - dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) \
         <= dt.timedelta(days=7)

@@ -96,11 +96,14 @@ def issue_code(session, plan, user, channel: str, key: str | None, digest: str) 
 
 
 def plan_page(language: str) -> str:
-    """Where the patient enters a plan code: the portal app's page (never the static site's)."""
+    """Where the patient enters a plan code: the portal app's page (never the static site's), at
+    PORTAL_API_URL (the app's public address) when it is set."""
     from flask import request, url_for
 
-    base = current_app.config["PORTAL_API_URL"] or request.host_url
-    return base.rstrip("/") + url_for("patient_plan.enter_code", lang=language)
+    if not current_app.config["PORTAL_API_URL"]:
+        return url_for("patient_plan.enter_code", lang=language, _external=True)
+    path = url_for("patient_plan.enter_code", lang=language)[len(request.script_root):]
+    return current_app.config["PORTAL_API_URL"] + path
 
 
 @api.post("/care-plans/<plan_id>/codes")
