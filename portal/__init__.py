@@ -40,6 +40,7 @@ def create_app(settings: dict | None = None, library: Library | None = None, syn
     from portal.errors import init_errors
     from portal.limits import init_limits
     from portal.site import site
+    from portal.site.plan_page import init_plan_page
 
     app.register_blueprint(site)
     if app.config["PORTAL_PROXY_COUNT"]:
@@ -51,6 +52,7 @@ def create_app(settings: dict | None = None, library: Library | None = None, syn
     init_limits(app)
     init_api(app)
     init_console(app)
+    init_plan_page(app)
     init_cds_hooks(app)
     init_errors(app)
     return app

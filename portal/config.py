@@ -225,6 +225,8 @@ SETTINGS = [
             "{\"ISSUER\": {\"keys\": [public JWK, ...]}} (their JWK Sets, copied here: keys are never fetched). "
             "Empty: every CDS Hooks call is refused.", _cds_issuers),
     Setting("PORTAL_CODE_DAYS", 30, "Days a reading code keeps working after it is made.", _days),
+    Setting("PORTAL_PLAN_CODE_DAYS", 30, "Days a care plan code (the patient's 'My care plan' page) keeps "
+            "working after it is made.", _days),
     Setting("PORTAL_SITE_ORIGIN", "", "Origin of the static site allowed to call the API from a browser (CORS), "
             "like https://clinic.example.org; empty: no other origin.", _origin),
     Setting("PORTAL_RATELIMIT_STORAGE", "memory://", "Where rate-limit counters live: memory:// (one process) "

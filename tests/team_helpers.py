@@ -1,5 +1,6 @@
 """Two care teams on one database: care manager A in team one, B in team two, an admin in none,
-a patient of each team (team one's with an assignment and an education record), and the tokens
+a patient of each team (team one's with an assignment, an education record and a care plan with its
+code), and the tokens
 and signed-in consoles of every identity the access matrix tries."""
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from portal.db import get_session
 from portal.db.models import ApiToken
 
 MONTH = dt.date.today().strftime("%Y-%m")
+PLAN_GOAL = {"goal": "Walk more", "steps": ["Walk after lunch."], "measure": "Count the days."}
 
 
 def bearer(token: str) -> dict:
@@ -50,6 +52,8 @@ def make_world(app) -> SimpleNamespace:
     world.assignment = _ok(api.post(f"/api/v1/patients/{pid}/assignments", headers=world.a,
                                     json={"items": ["condition:heart-failure"]}))
     world.record = _ok(api.post(f"/api/v1/patients/{pid}/education-records", headers=world.a, json=education()))
+    world.plan = _ok(api.post(f"/api/v1/patients/{pid}/care-plans", headers=world.a, json={"goals": [PLAN_GOAL]}))
+    world.plan_code = _ok(api.post(f"/api/v1/care-plans/{world.plan['id']}/codes", headers=world.a, json={}))["code"]
     _ok(api.post(f"/api/v1/patients/{world.other['id']}/education-records", headers=world.b,
                  json=education(minutes=30)))
     return world

@@ -14,15 +14,20 @@ from sqlalchemy.exc import DBAPIError
 from api_helpers import education, new_patient
 from databases import add_users, make_api_app
 from portal.db import get_session
-from portal.db.models import AuditEvent, EducationRecord
+from portal.db.models import AuditEvent, CarePlan, EducationRecord, GoalProgress, PlanGoal
 from portal.db.roles import runtime_grants
 
-APPEND_ONLY = ("education_records", "audit_events")
+APPEND_ONLY = ("education_records", "audit_events", "care_plans", "plan_goals", "goal_progress")
 
 
 def _one_record(api, users) -> str:
+    """An education record that saved the progress of a care plan's goal (a row in every append-only table)."""
     patient = new_patient(api, users.nurse)
-    response = api.post(f"/api/v1/patients/{patient}/education-records", json=education(), headers=users.nurse)
+    plan = api.post(f"/api/v1/patients/{patient}/care-plans", headers=users.nurse, json={"goals": [
+        {"goal": "Walk more", "steps": ["Walk after lunch."]}]})
+    assert plan.status_code == 201, plan.json
+    response = api.post(f"/api/v1/patients/{patient}/education-records", headers=users.nurse, json=education(
+        goal_progress=[{"goal": plan.json["goals"][0]["id"], "status": "met"}]))
     assert response.status_code == 201, response.json
     return response.json["id"]
 
@@ -40,7 +45,9 @@ def test_update_delete_and_truncate_are_refused_by_the_database(api, users, api_
         before = connection.scalar(text(f"SELECT count(*) FROM {table}"))
     assert before >= 1
     for statement in _statements(engine.dialect.name, table):
-        with pytest.raises(DBAPIError, match="append-only"):
+        # PostgreSQL refuses a plain TRUNCATE of a table others point at before any trigger runs; CASCADE reaches them.
+        refusal = "append-only|referenced in a foreign key" if statement == f"TRUNCATE {table}" else "append-only"
+        with pytest.raises(DBAPIError, match=refusal):
             with engine.begin() as connection:
                 connection.execute(text(statement))
     with engine.connect() as connection:
@@ -61,6 +68,19 @@ def test_the_orm_cannot_edit_or_delete_a_record(api, users, api_app):
             session.commit()
         session.rollback()
         assert session.scalar(select(EducationRecord.minutes).where(EducationRecord.public_id == record_id)) == 15
+        for model, change in ((PlanGoal, {"steps": ["Run a marathon."]}), (GoalProgress, {"status": "stopped"}),
+                              (CarePlan, {"amendment_reason": "edited"})):
+            row = session.scalar(select(model).limit(1))
+            for name, value in change.items():
+                setattr(row, name, value)
+            with pytest.raises(DBAPIError, match="append-only"):
+                session.commit()
+            session.rollback()
+            session.delete(session.scalar(select(model).limit(1)))
+            with pytest.raises(DBAPIError, match="append-only"):
+                session.commit()
+            session.rollback()
+        assert session.scalar(select(PlanGoal.steps)) == ["Walk after lunch."]
 
 
 def test_amendments_and_audit_events_are_still_added(api, users, api_app):
@@ -99,19 +119,24 @@ def test_a_runtime_role_cannot_change_records_of_care_even_without_triggers(cont
             connection.execute(text(f"CREATE ROLE {role} NOLOGIN"))
             for statement in runtime_grants(role):
                 connection.execute(text(statement))
-            connection.execute(text("ALTER TABLE education_records DISABLE TRIGGER USER"))
+            for table in APPEND_ONLY:
+                connection.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
             connection.execute(text(f"SET ROLE {role}"))
             assert connection.scalar(text("SELECT count(*) FROM education_records")) == 1
+            assert connection.scalar(text("SELECT count(*) FROM goal_progress")) == 1
             connection.execute(text("INSERT INTO audit_events (at, action, what, channel) "
                                     "VALUES (now(), 'read', 'role_test', 'api')"))
-            for statement in ("UPDATE education_records SET minutes = 1", "DELETE FROM education_records"):
+            for statement in ("UPDATE education_records SET minutes = 1", "DELETE FROM education_records",
+                              "UPDATE care_plans SET language = 'en'", "DELETE FROM plan_goals",
+                              "UPDATE goal_progress SET status = 'met'", "DELETE FROM goal_progress"):
                 with pytest.raises(DBAPIError, match="permission denied"):
                     connection.execute(text(statement))
             connection.execute(text("UPDATE patients SET language = language"))  # what the portal does change
             connection.execute(text("RESET ROLE"))
     finally:
         with owner.connect() as connection:
-            connection.execute(text("ALTER TABLE education_records ENABLE TRIGGER USER"))
+            for table in APPEND_ONLY:
+                connection.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
             connection.execute(text(f"DROP OWNED BY {role}"))
             connection.execute(text(f"DROP ROLE {role}"))
         owner.dispose()

@@ -116,3 +116,56 @@ def test_a_hashed_reference_is_never_sent_and_the_bundle_says_so(content_dir, da
     patient, person = exported_patient(content_dir, database_url, "MRN-77", PORTAL_PATIENT_KEY="k" * 32)
     assert [i["value"] for i in person["identifier"]] == [patient]
     assert person["meta"]["tag"][0]["code"] == "reference-hashed"
+
+
+def test_care_plans_are_careplan_and_goal_resources_with_progress_and_the_procedure_based_on_them(content_dir,
+                                                                                                  database_url):
+    """A plan amended once, its goals' progress at two calls: CarePlan (as amended), Goals, Provenance, basedOn."""
+    from plan_helpers import add_goal_templates, written_goal
+
+    app = make_api_app(add_goal_templates(content_dir), database_url)
+    users = add_users(app)
+    api = app.test_client()
+    patient = new_patient(api, users.nurse, language="es")
+    plan = api.post(f"/api/v1/patients/{patient}/care-plans", headers=users.nurse, json={"goals": [
+        {"guide": "high-blood-pressure", "template": "walk-more", "target_date": "2027-03-01"},
+        {"guide": "heart-failure", "template": "steady-weight"}, written_goal(goal="Dormir mejor")]}).json
+    walk, weight, sleep = (goal["id"] for goal in plan["goals"])
+    first = api.post(f"/api/v1/patients/{patient}/education-records", headers=users.nurse, json=education(
+        goal_progress=[{"goal": walk, "status": "not_met", "barriers": ["time"]}, {"goal": sleep, "status": "met"}])).json
+    amended = api.post(f"/api/v1/care-plans/{plan['id']}/amendments", headers=users.admin, json={
+        "reason": "Sleep goal reached; weight goal stopped.", "goals": [{"id": walk, "target_date": "2027-05-01"},
+                                                                       {"id": weight}]}).json
+    api.post(f"/api/v1/patients/{patient}/education-records", headers=users.nurse, json=education(
+        goal_progress=[{"goal": walk, "status": "partly_met", "note": "Walks twice a week."},
+                       {"goal": weight, "status": "stopped"}]))
+    data = fhir_bundle(api, users.nurse, patient)
+    validated(data)
+    app.extensions["portal.db"].dispose()
+    full_urls = [e["fullUrl"] for e in data["entry"]]
+    assert len(set(full_urls)) == len(full_urls) and set(references(data["entry"])) <= set(full_urls)
+    url_of = {id(e["resource"]): e["fullUrl"] for e in data["entry"]}
+
+    [care_plan] = by_type(data, "CarePlan")  # the plan as amended
+    assert care_plan["id"] == amended["id"].replace("_", "-") and care_plan["language"] == "es"
+    assert (care_plan["status"], care_plan["intent"]) == ("active", "plan")
+    assert care_plan["identifier"][0]["value"] == plan["id"]
+    goals = by_type(data, "Goal")
+    assert [g["description"]["text"] for g in goals] == ["Caminar más", "Keep my weight steady"]
+    assert care_plan["goal"] == [{"reference": url_of[id(g)]} for g in goals]
+    steps = [a["detail"]["description"] for a in care_plan["activity"]]
+    assert steps == ["Camine casi todos los días.", "Tome sus pastillas todos los días.", "Weigh myself each morning.",
+                     "Eat less salt."]
+    walking, weighing = goals
+    assert walking["achievementStatus"]["coding"][0]["code"] == "improving" and walking["lifecycleStatus"] == "active"
+    assert walking["target"] == [{"measure": {"text": "Anote cada día que camina."}, "dueDate": "2027-05-01"}]
+    assert [n["text"] for n in walking["note"]][1:] == [f"{first['taught_on']}: not met; barriers: time",
+                                                       f"{first['taught_on']}: partly met; Walks twice a week."]
+    assert weighing["lifecycleStatus"] == "cancelled" and weighing["language"] == "en"
+    assert "achievementStatus" not in weighing and walking["identifier"][0]["value"] == walk != walking["id"]
+
+    [provenance] = [p for p in by_type(data, "Provenance") if p["target"] == [{"reference": url_of[id(care_plan)]}]]
+    assert provenance["reason"][0]["text"] == "Sleep goal reached; weight goal stopped."
+    assert provenance["entity"][0]["what"]["identifier"]["value"] == plan["id"]
+    procedures = by_type(data, "Procedure")
+    assert [p.get("basedOn") for p in procedures] == [[{"reference": url_of[id(care_plan)]}]] * 2

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api_helpers import education, new_patient
+from team_helpers import PLAN_GOAL
 from test_console import sign_in
 
 EXAMPLES = 20
@@ -61,8 +62,9 @@ def test_no_api_operation_gives_a_500(api_app, api, users):
     assignment = api.post(f"/api/v1/patients/{patient}/assignments", json={"items": ["condition:heart-failure"]},
                           headers=users.admin).json
     record = api.post(f"/api/v1/patients/{patient}/education-records", json=education(), headers=users.admin).json
+    plan = api.post(f"/api/v1/patients/{patient}/care-plans", json={"goals": [PLAN_GOAL]}, headers=users.admin).json
     real = {"patient_id": patient, "assignment_id": assignment["id"], "record_id": record["id"],
-            "code": assignment["code"]}
+            "code": assignment["code"], "plan_id": plan["id"]}
     document = api.get("/api/v1/openapi.json").json
     tried = 0
     for path, item in document["paths"].items():
@@ -96,7 +98,10 @@ def _quote(value: str) -> str:
 CONSOLE_FIELDS = ["reference", "language", "items", "topics", "taught_on", "learner", "readiness", "barriers",
                   "methods", "evaluation-condition:heart-failure", "interpreter_used", "interpreter_language",
                   "minutes", "minutes_by", "program", "practitioner", "email", "note", "reason", "save",
-                  "idempotency_key", "lang", "next", "q"]
+                  "idempotency_key", "lang", "next", "q",
+                  "templates", "written", "goal-0-keep", "goal-0-goal", "goal-0-steps", "goal-0-target_date",
+                  "goal-0-id", "goal-0-guide", "goal-0-template", "goal-1-keep", "goal-1-measure", "plan_goals"]
+CONSOLE_QUERY_PLAN = ["plan", "templates", "written"]
 CONSOLE_QUERY = ["page", "month", "format", "q", "error", "saved", "lang"]
 
 
@@ -106,7 +111,8 @@ def test_no_console_page_or_form_gives_a_500(api_app, api, users):
     found = client.post("/console/patients", data={"reference": "MRN-PROP", "language": "en", "csrf_token": token})
     patient = found.location.rsplit("/", 1)[1]
     record = api.post(f"/api/v1/patients/{patient}/education-records", json=education(), headers=users.admin).json
-    real = {"patient_id": patient, "record_id": record["id"]}
+    plan = api.post(f"/api/v1/patients/{patient}/care-plans", json={"goals": [PLAN_GOAL]}, headers=users.admin).json
+    real = {"patient_id": patient, "record_id": record["id"], "plan_id": plan["id"]}
     rules = [(method, rule.rule) for rule in api_app.url_map.iter_rules() if rule.rule.startswith("/console")
              and not rule.rule.endswith(("/logout", "/login", "<path:filename>"))
              for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
@@ -116,7 +122,7 @@ def test_no_console_page_or_form_gives_a_500(api_app, api, users):
 
         @given(path_values=st.fixed_dictionaries({n: _fill(real, n) for n in names}),
                query_values=st.fixed_dictionaries({}, optional={name: NUMBERISH if name in ("page", "month") else TEXT
-                                                                for name in CONSOLE_QUERY}),
+                                                                for name in CONSOLE_QUERY + CONSOLE_QUERY_PLAN}),
                form=st.dictionaries(st.sampled_from(CONSOLE_FIELDS), st.lists(TEXT, min_size=1, max_size=3),
                                     max_size=8))
         @SETTINGS
@@ -139,5 +145,17 @@ def test_sign_in_form_takes_anything(api_app, users):
         response = client.post("/console/login", query_string={"next": following},
                                data={"email": email, "password": password, "next": following, "csrf_token": token})
         assert response.status_code < 500
+
+    run()
+
+
+def test_plan_page_takes_anything(api_app):
+    client = api_app.test_client()
+
+    @given(code=TEXT, lang=st.sampled_from(["en", "ar"]), extra=st.dictionaries(TEXT, TEXT, max_size=3))
+    @SETTINGS
+    def run(code, lang, extra):
+        response = client.post(f"/{lang}/my-plan/", data={**extra, "code": code})
+        assert response.status_code == 404, (code, lang, response.status_code)
 
     run()

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from api_helpers import education
-from team_helpers import MONTH, make_world
+from team_helpers import MONTH, PLAN_GOAL, make_world
 from test_api_auth import ROUTES as API_ROUTES
 from test_console import OPEN as CONSOLE_OPEN, ROUTES as CONSOLE_ROUTES, sign_in
 
@@ -39,6 +39,13 @@ API = {
     ("POST", "/api/v1/education-records/<record_id>/amendments"): (
         SCOPED, "/api/v1/education-records/{record}/amendments", AMEND, 201),
     ("GET", "/api/v1/patients/<patient_id>/fhir"): (SCOPED, "/api/v1/patients/{patient}/fhir", None, 200),
+    ("POST", "/api/v1/patients/<patient_id>/care-plans"): (
+        SCOPED, "/api/v1/patients/{patient}/care-plans", {"goals": [PLAN_GOAL]}, 201),
+    ("GET", "/api/v1/patients/<patient_id>/care-plans"): (SCOPED, "/api/v1/patients/{patient}/care-plans", None, 200),
+    ("GET", "/api/v1/care-plans/<plan_id>"): (SCOPED, "/api/v1/care-plans/{plan}", None, 200),
+    ("POST", "/api/v1/care-plans/<plan_id>/amendments"): (
+        SCOPED, "/api/v1/care-plans/{plan}/amendments", {"goals": [PLAN_GOAL], "reason": "Walk after dinner."}, 201),
+    ("POST", "/api/v1/care-plans/<plan_id>/codes"): (SCOPED, "/api/v1/care-plans/{plan}/codes", {}, 201),
     ("GET", "/api/v1/reports/ccm-minutes"): (OPEN, f"/api/v1/reports/ccm-minutes?month={MONTH}", None, 200),
     ("GET", "/api/v1/audit"): (ADMIN, "/api/v1/audit", None, 200),
     ("GET", "/api/v1/me"): (OPEN, "/api/v1/me", None, 200),
@@ -55,6 +62,8 @@ FORM_AMEND = {"save": "1", "topics": "condition:heart-failure", "taught_on": edu
               "evaluation-condition:heart-failure": "verbalizes_understanding", "learner": "patient",
               "readiness": "eager", "barriers": "none", "methods": "verbal", "minutes": "20",
               "minutes_by": "clinical_staff", "reason": "Minutes were 20."}
+FORM_PLAN = {"save": "1", "goal-0-keep": "1", "goal-0-goal": "Walk more", "goal-0-steps": "Walk after dinner.",
+             "reason": "Walk after dinner."}
 CONSOLE = {
     ("GET", "/console/"): (OPEN, "/console/", None, 200),
     ("POST", "/console/patients"): (SCOPED, "/console/patients", {"reference": "REF-ONE", "language": "en"}, 302),
@@ -69,6 +78,15 @@ CONSOLE = {
     ("GET", "/console/records/<record_id>/amend"): (SCOPED, "/console/records/{record}/amend", None, 200),
     ("POST", "/console/records/<record_id>/amend"): (SCOPED, "/console/records/{record}/amend", FORM_AMEND, 302),
     ("GET", "/console/reports/ccm"): (OPEN, f"/console/reports/ccm?month={MONTH}", None, 200),
+    ("GET", "/console/patients/<patient_id>/care-plans/new"): (
+        SCOPED, "/console/patients/{patient}/care-plans/new", None, 200),
+    ("POST", "/console/patients/<patient_id>/care-plans"): (
+        SCOPED, "/console/patients/{patient}/care-plans", {"written": "1"}, 200),
+    ("GET", "/console/care-plans/<plan_id>"): (SCOPED, "/console/care-plans/{plan}", None, 200),
+    ("POST", "/console/care-plans/<plan_id>/codes"): (SCOPED, "/console/care-plans/{plan}/codes", {}, 200),
+    ("GET", "/console/care-plans/<plan_id>/print"): (SCOPED, "/console/care-plans/{plan}/print", None, 200),
+    ("GET", "/console/care-plans/<plan_id>/amend"): (SCOPED, "/console/care-plans/{plan}/amend", None, 200),
+    ("POST", "/console/care-plans/<plan_id>/amend"): (SCOPED, "/console/care-plans/{plan}/amend", FORM_PLAN, 302),
     ("GET", "/console/audit"): (ADMIN, "/console/audit", None, 200),
     ("GET", "/console/admin/teams"): (ADMIN, "/console/admin/teams", None, 200),
     ("POST", "/console/admin/teams"): (ADMIN, "/console/admin/teams", {"action": "create", "slug": "three",
@@ -100,7 +118,8 @@ def test_every_route_is_in_the_matrix():
 
 def _url(template: str, world) -> str:
     return template.format(patient=world.patient["id"], assignment=world.assignment["id"],
-                           record=world.record["id"], code=world.assignment["code"])
+                           record=world.record["id"], code=world.assignment["code"], plan=world.plan["id"],
+                           plan_code=world.plan_code)
 
 
 def _expected(kind: str, allowed: int) -> dict:
@@ -148,3 +167,35 @@ def test_console_route_for_every_identity(api_app, method, rule):
     expected = _expected(kind, allowed)
     assert got == {"a": expected["a"], "b": expected["b"], "admin": expected["admin"], "anonymous": "sign-in",
                    "disabled": "sign-in"}
+
+
+# The patient's own pages (neither API nor console): public, the same for every identity.
+PAGES = {
+    ("GET", "/<lang:lang>/my-plan/"): ("/en/my-plan/", None, 200),
+    ("POST", "/<lang:lang>/my-plan/"): ("/en/my-plan/", {"code": "{plan_code}"}, 200),
+}
+
+
+def test_every_patient_page_is_in_the_matrix(api_app):
+    rules = {(method, rule.rule) for rule in api_app.url_map.iter_rules() if rule.endpoint.startswith("patient_plan.")
+             for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert rules == set(PAGES)
+
+
+@pytest.mark.parametrize("method, rule", sorted(PAGES))
+def test_patient_page_for_every_identity(api_app, method, rule):
+    """A plan page answers its code, whoever asks: no token or console session changes it (or is needed)."""
+    world = make_world(api_app)
+    template, body, allowed = PAGES[(method, rule)]
+    data = {name: _url(value, world) for name, value in body.items()} if body else None
+    got = {}
+    for who in ("anonymous", "revoked", "expired", "b", "a", "admin"):
+        response = api_app.test_client().open(_url(template, world), method=method, data=data,
+                                              headers=getattr(world, who))
+        got[who] = (response.status_code, response.data)
+    statuses = {who: status for who, (status, _) in got.items()}
+    assert statuses == dict.fromkeys(got, allowed)
+    assert len({page for _, page in got.values()}) == 1
+    console = api_app.test_client()
+    sign_in(console, "b@clinic.example")
+    assert console.open(_url(template, world), method=method, data=data).status_code == allowed

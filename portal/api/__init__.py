@@ -126,7 +126,7 @@ _REGISTERED: list = []
 
 def init_api(app: Flask) -> None:
     """Register the API and its limits; API errors of every kind become problem details."""
-    from portal.api import assignments, education, openapi, patients, reports  # noqa: F401  (routes)
+    from portal.api import assignments, care_plans, education, openapi, patients, reports  # noqa: F401  (routes)
     from flask_limiter.util import get_remote_address
 
     from portal.limits import api_limit, public_limit
@@ -136,6 +136,9 @@ def init_api(app: Flask) -> None:
 
     app.register_blueprint(api)
     app.register_blueprint(search_api)
+    for rule in app.url_map.iter_rules():  # "//" in an API path: a 404 problem, never a redirect to another path
+        if rule.rule.startswith(PREFIX + "/"):
+            rule.merge_slashes = False
     # App-wide (a blueprint's after_request misses URLs that match no route).
     app.after_request(_api_headers)
     app.url_value_preprocessor(_valid_ids)  # the API's and the console's URLs

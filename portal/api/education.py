@@ -7,9 +7,10 @@ from portal.api import api, idempotent, json_body, one_page
 from portal.api.auth import require_token
 from portal.api.openapi import (IDEMPOTENCY, PAGE_PARAMS, json_response, model_schema, operation, page_of,
                                 path_param, register)
-from portal.care import audit, education, fhir, patients, programs
+from portal.care import audit, care_plans, education, fhir, patients, programs
 from portal.care.timeline import describe_records
 from portal.db import get_session
+from portal.db.models import Patient
 from portal.web import library
 
 
@@ -22,12 +23,21 @@ def record_education(patient_id):
     patient = patients.get(session, patient_id, g.user)
 
     def create():
+        goals = care_plans.progress_goals(session, patient, data.goal_progress)
         row = education.record(session, library(), patient, g.user, data)
         audit.record(session, g.user, "write", "education_record", [patient.id], "api")
-        return 201, education.describe(row, None, g.user.email)
+        return 201, {**education.describe(row, None, g.user.email), **_progress(session, row, goals, patient)}
 
     return idempotent(body, create, lambda: audit.record(session, g.user, "read", "education_record_replayed",
                                                          [patient.id], "api"))
+
+
+def _progress(session, row, goals, patient) -> dict:
+    """Save the goals' progress with the record (same transaction), audited; what the answer says of it."""
+    saved = care_plans.add_progress(session, row, goals)
+    if saved:
+        audit.record(session, g.user, "write", "goal_progress", [patient.id], "api")
+    return {"goal_progress": saved}
 
 
 @api.post("/education-records/<record_id>/amendments")
@@ -38,8 +48,11 @@ def amend_education(record_id):
     session = get_session()
 
     def create():
+        target = education.get(session, record_id, g.user)
+        goals = care_plans.progress_goals(session, session.get(Patient, target.patient_id), data.goal_progress)
         row, patient = education.amend(session, library(), g.user, record_id, data)
         audit.record(session, g.user, "write", "education_record", [patient.id], "api")
+        _progress(session, row, goals, patient)
         return 201, describe_records(session, [row])[0]
 
     def replayed():
@@ -99,7 +112,9 @@ def _openapi() -> dict:
         "minutes": {"type": "integer"}, "minutes_by": {"type": "string"},
         "program": {"enum": list(programs.KEYS), "description": "The care-management program the minutes count toward"},
         "note": {"type": "string"},
-        "recorded_by": {"type": ["string", "null"]}, "created_at": {"type": "string"}}}
+        "recorded_by": {"type": ["string", "null"]}, "created_at": {"type": "string"},
+        "goal_progress": {"type": "array", "items": {"$ref": "#/components/schemas/GoalProgress"},
+                          "description": "How each care-plan goal went, saved with this record"}}}
     pid = [path_param("patient_id", "The patient's opaque id (pt_...)")]
     rid = [path_param("record_id", "The education record's id (ed_...)")]
     return {"schemas": schemas, "paths": {
@@ -119,7 +134,7 @@ def _openapi() -> dict:
             body=model_schema(education.AmendmentInput, schemas),
             responses={"201": json_response("The amendment", ref)})},
         "/patients/{patient_id}/fhir": {"get": operation(
-            "Education records as a FHIR R4 Bundle of Procedure resources", "education",
+            "Education records and care plans as a FHIR R4 Bundle (Procedure, CarePlan, Goal ...)", "education",
             operation_id="educationFhir", parameters=pid,
             responses={"200": json_response("FHIR Bundle", {"type": "object", "required": ["resourceType"],
                                                             "properties": {"resourceType": {"const": "Bundle"}}},

@@ -84,9 +84,10 @@ def _openapi() -> dict:
         "reference": {"type": ["string", "null"], "description": "The clinic's reference (null when stored hashed)"},
         "language": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"}}}
     schemas["TimelineEvent"] = {"type": "object", "required": ["kind", "at"], "properties": {
-        "kind": {"enum": ["assignment", "education"]}, "at": {"type": "string"},
+        "kind": {"enum": ["assignment", "education", "care_plan"]}, "at": {"type": "string"},
         "assignment": {"$ref": "#/components/schemas/Assignment"},
-        "education": {"$ref": "#/components/schemas/EducationRecord"}}}
+        "education": {"$ref": "#/components/schemas/EducationRecord"},
+        "care_plan": {"$ref": "#/components/schemas/CarePlan"}}}
     pid = [path_param("patient_id", "The patient's opaque id (pt_...)")]
     return {"schemas": schemas, "paths": {
         "/patients": {"post": operation(
@@ -105,7 +106,8 @@ def _openapi() -> dict:
                                parameters=pid, body=model_schema(PatientUpdate, schemas),
                                responses={"200": json_response("The patient", patient)})},
         "/patients/{patient_id}/timeline": {"get": operation(
-            "Assignments and education records, newest first", "patients", operation_id="patientTimeline",
+            "Assignments, education records (with goal progress) and care plans, newest first", "patients",
+            operation_id="patientTimeline",
             parameters=pid + PAGE_PARAMS,
             responses={"200": json_response("A page of events", page_of({"$ref": "#/components/schemas/TimelineEvent"}))})},
     }}

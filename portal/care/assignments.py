@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal.care import codes, teams
-from portal.care.errors import CareError, not_found
+from portal.care.errors import CareError
 from portal.care.items import Item, resolve, resolve_all
 from portal.care.patients import check_language, public_id
 from portal.content import Library
@@ -116,11 +116,7 @@ def for_patient(session: Session, patient: Patient) -> list[Assignment]:
 
 def get(session: Session, assignment_public_id: str, user: User) -> Assignment:
     """The assignment with this id, if its patient is in the user's teams; else the 404 of an unknown id."""
-    assignment = session.scalar(select(Assignment).where(Assignment.public_id == assignment_public_id))
-    if assignment is None:
-        raise not_found("assignment")
-    teams.require_access(session, user, assignment.patient_id, "assignment")
-    return assignment
+    return teams.scoped(session, user, Assignment, assignment_public_id, "assignment")
 
 
 def open_code(session: Session, text: str) -> Assignment:

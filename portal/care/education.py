@@ -18,6 +18,7 @@ from portal.care import languages, programs, teams
 from portal.care.errors import CareError, not_found
 from portal.care.items import TEACHABLE, resolve_all
 from portal.care.patients import public_id
+from portal.care.plan_inputs import ProgressInput
 from portal.care.text import plain_text
 from portal.content import Library
 from portal.db.models import EducationRecord, Patient, User
@@ -30,6 +31,7 @@ EVALUATIONS = ("verbalizes_understanding", "demonstrates_understanding", "needs_
                "no_evidence_of_learning", "refused_teaching")
 MINUTES_BY = programs.MINUTES_BY
 YEARS_BACK = 10  # records older than this are refused (a mistyped year)
+MAX_GOALS_PER_CALL = 20
 
 
 class Evaluation(BaseModel):
@@ -65,6 +67,9 @@ class EducationInput(BaseModel):
     program: Literal[programs.KEYS] = Field(default=programs.DEFAULT, description=(
         "The care-management program the minutes count toward (one only), among those the clinic runs"))
     note: str = Field(default="", max_length=2000)
+    # Saved with the record, in its own table (portal.care.care_plans), so it is left out of model_dump().
+    goal_progress: list[ProgressInput] = Field(default=[], max_length=MAX_GOALS_PER_CALL, exclude=True, description=(
+        "How each goal of the patient's care plan went (optional); the record's minutes count for it"))
 
     _plain_text = model_validator(mode="before")(plain_text)
 
@@ -177,11 +182,7 @@ def _current_version(session: Session, original: EducationRecord) -> EducationRe
 
 def get(session: Session, record_public_id: str, user: User) -> EducationRecord:
     """The record with this id, if its patient is in the user's teams; else the 404 of an unknown id."""
-    row = session.scalar(select(EducationRecord).where(EducationRecord.public_id == record_public_id))
-    if row is None:
-        raise not_found("education record")
-    teams.require_access(session, user, row.patient_id, "education record")
-    return row
+    return teams.scoped(session, user, EducationRecord, record_public_id, "education record")
 
 
 def amend(session: Session, library: Library, user: User, record_public_id: str, data: AmendmentInput):

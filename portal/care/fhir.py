@@ -1,4 +1,5 @@
-"""A patient's education records as a FHIR R4 Bundle a receiving system can file.
+"""A patient's education records (and care plans: portal.care.fhir_plans) as a FHIR R4 Bundle a receiving
+system can file.
 
 The collection Bundle (with its own identifier and timestamp) holds:
 - the Patient, identified by the clinic's reference under the clinic's identifier system
@@ -120,17 +121,18 @@ def procedure(library: Library, row: EducationRecord, patient_url: str, user_url
 
 
 def provenance(amendment: EducationRecord, target_url: str, user_url: str, original_id: str,
-               systems: Systems) -> dict:
-    """Who amended a record, when and why; the target is the Procedure as it now stands."""
+               systems: Systems, system: str | None = None) -> dict:
+    """Who amended a record (or a care plan: `system` names its ids), when and why; the target is the
+    Procedure (the CarePlan) as it now stands."""
+    system = system or systems.record
     return {"resourceType": "Provenance", "id": "amendment-" + amendment.public_id.replace("_", "-"),
             "target": [_ref(target_url)], "recorded": _instant(amendment.created_at),
             "activity": {"coding": [UPDATE]}, "reason": [{"text": amendment.amendment_reason or ""}],
             "agent": [{"type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/provenance-participant-type",
                                             "code": "author", "display": "Author"}]},
                        "who": _ref(user_url)}],
-            "entity": [{"role": "revision", "what": {"identifier": {"system": systems.record, "value": original_id}}},
-                       {"role": "source", "what": {"identifier": {"system": systems.record,
-                                                                  "value": amendment.public_id}}}]}
+            "entity": [{"role": "revision", "what": {"identifier": {"system": system, "value": original_id}}},
+                       {"role": "source", "what": {"identifier": {"system": system, "value": amendment.public_id}}}]}
 
 
 def _instant(moment: dt.datetime) -> str:
@@ -141,28 +143,38 @@ def _instant(moment: dt.datetime) -> str:
 
 
 def bundle(library: Library, patient: Patient, records: list[EducationRecord], users: dict[int, User],
-           systems: Systems) -> dict:
-    """A collection Bundle: Patient, Practitioners, one Procedure per current record, one Provenance per amendment."""
+           systems: Systems, plans: list | None = None, progress: dict | None = None) -> dict:
+    """A collection Bundle: Patient, Practitioners, one Procedure per current record, one Provenance per amendment;
+    with `plans` (every version of the patient's care plans) and their goals' `progress`, the CarePlans and
+    Goals of portal.care.fhir_plans."""
+    from portal.care.fhir_plans import plan_entries
+
+    plans = plans or []
     patient_url = _urn(systems.patient, patient.public_id)
     entries = [(patient_url, patient_resource(patient, systems))]
     user_urls = {}
-    for row in records:
+    for row in [*records, *plans]:
         user = users[row.created_by]
         if user.id not in user_urls:
             user_urls[user.id] = _urn(systems.user, str(user.id))
             entries.append((user_urls[user.id], practitioner(user, systems)))
     by_id = {row.id: row for row in records}
     current = current_versions(records)
+    plan_part, based_on = plan_entries(current_versions(plans), plans, progress or {}, patient_url, user_urls, systems)
     procedure_urls = {}
     for row in current:
         procedure_urls[row.original_id or row.id] = url = _urn(systems.record, row.public_id)
-        entries.append((url, procedure(library, row, patient_url, user_urls[row.created_by], systems)))
+        resource = procedure(library, row, patient_url, user_urls[row.created_by], systems)
+        if row.public_id in based_on:
+            resource["basedOn"] = [_ref(based_on[row.public_id])]
+        entries.append((url, resource))
     for row in records:
         if row.original_id is not None:
             original = by_id.get(row.original_id)
             entries.append((_urn(systems.record, row.public_id, "provenance"),
                             provenance(row, procedure_urls[row.original_id], user_urls[row.created_by],
                                        original.public_id if original else "", systems)))
+    entries += plan_part
     now = dt.datetime.now(dt.timezone.utc)
     return {"resourceType": "Bundle", "id": str(uuid.uuid4()),
             "identifier": {"system": "urn:ietf:rfc:3986", "value": "urn:uuid:" + str(uuid.uuid4())},
@@ -171,11 +183,14 @@ def bundle(library: Library, patient: Patient, records: list[EducationRecord], u
 
 
 def patient_bundle(session, library: Library, patient: Patient, base_url: str, identifier_system: str) -> dict:
-    """The Bundle of a patient's education records, with the users who recorded them (API and console)."""
+    """The Bundle of a patient's education records and care plans, with the users who wrote them (API and console)."""
     from sqlalchemy import select
 
-    from portal.care import education
+    from portal.care import care_plans, education
 
     records = education.for_patient(session, patient)
-    users = {user.id: user for user in session.scalars(select(User).where(User.id.in_({r.created_by for r in records})))}
-    return bundle(library, patient, records, users, Systems(base_url, identifier_system))
+    plans = care_plans.for_patient(session, patient)
+    users = {user.id: user for user in session.scalars(select(User).where(
+        User.id.in_({r.created_by for r in records} | {p.created_by for p in plans})))}
+    return bundle(library, patient, records, users, Systems(base_url, identifier_system), plans,
+                  care_plans.progress_by_goal(session, patient) if plans else {})

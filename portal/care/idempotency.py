@@ -38,13 +38,13 @@ def run(session: Session, user: User, key: str | None, digest: str, create: Call
     A replay hands out a stored record again, so `on_replay` (which writes its audit event) runs
     and is committed before the stored response is returned."""
     begin_write(session)
-    if not key:
+    if key is None:
         result = create()
         session.commit()
         return result
-    if len(key) > 200 or not key.isprintable():
-        raise CareError(422, "Invalid Idempotency-Key", "Idempotency-Key: use at most 200 printable characters",
-                        [{"field": "Idempotency-Key", "detail": "use at most 200 printable characters"}])
+    if not key or len(key) > 200 or not key.isprintable():  # an empty key is a mistake, not "no key"
+        raise CareError(422, "Invalid Idempotency-Key", "Idempotency-Key: use 1 to 200 printable characters",
+                        [{"field": "Idempotency-Key", "detail": "use 1 to 200 printable characters"}])
     query = select(IdempotencyKey).where(IdempotencyKey.user_id == user.id, IdempotencyKey.key == key)
     existing = session.scalar(query)
     if existing:

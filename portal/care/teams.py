@@ -35,6 +35,16 @@ def require_access(session: Session, user: User, patient_id: int, what: str = "p
         raise not_found(what)
 
 
+def scoped(session: Session, user: User, model, public_id: str, what: str):
+    """The row of `model` (assignment, education record, care plan ...) with this public id, if its patient
+    is in the user's teams; else the 404 of an unknown id."""
+    row = session.scalar(select(model).where(model.public_id == public_id))
+    if row is None:
+        raise not_found(what)
+    require_access(session, user, row.patient_id, what)
+    return row
+
+
 def not_in_your_teams() -> CareError:
     """The answer to a reference that is unknown or names a patient of other teams (the same for both)."""
     return CareError(404, "Not found", "No patient with that reference in your teams; if you care for this "

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# Fields written over several lines keep their line breaks and tabs; every other field keeps none.
+# Fields written over several lines keep their line breaks and tabs (goal_progress[0].note too); every other
+# field keeps none.
 MULTILINE = frozenset({"note", "reason"})
 # C0 and C1 controls (DEL included) and the bidi embedding, override and isolate characters.
 _BIDI = "\u202a-\u202e\u2066-\u2069"
@@ -33,7 +34,7 @@ def plain_text(data):
     while stack:
         value, path = stack.pop()
         if isinstance(value, str):
-            problem = refused_character(value, multiline=path in MULTILINE)
+            problem = refused_character(value, multiline=path.rpartition(".")[2] in MULTILINE)
             if problem:
                 raise ValueError(f"{path or 'body'}: {problem}")
         elif isinstance(value, dict):

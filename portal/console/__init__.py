@@ -115,7 +115,7 @@ def init_console(app: Flask) -> None:
     """Register the console with its CSRF protection, session cookie settings and rate limit."""
     from portal.care.throttle import PasswordChecks
     from portal.limits import api_limit
-    from portal.console import admin, pages, patients, reports, team_pages  # noqa: F401  (routes)
+    from portal.console import admin, pages, patients, plans, reports, team_pages  # noqa: F401  (routes)
 
     app.session_interface = _ConsoleSessions()
     # CSRF is checked on the console's own forms only (the API takes bearer tokens, not cookies).

@@ -6,6 +6,7 @@ import re
 from flask_babel import lazy_gettext as _  # lazy: the labels are read in each request's language
 
 from portal.care import languages, programs
+from portal.console.plan_forms import progress_body
 
 KINDS = {"condition": _("Guide"), "medication": _("Medicine sheet"), "topic": _("Topic"),
          "resource": _("Community help")}
@@ -45,7 +46,8 @@ FIELD_MESSAGES = {"taught_on": _("Write the day the teaching happened (not a fut
                   "minutes": _("Write the minutes spent, from 1 to 240."),
                   "minutes_by": _("Choose who spent the minutes."),
                   "program": _("Choose a program the clinic runs."), "note": _("Write at most 2000 characters."),
-                  "reason": _("Say why the record is corrected.")}
+                  "reason": _("Say why the record is corrected."),
+                  "goal_progress": _("Choose how each goal went (or leave its barriers and note empty).")}
 # Refusals with words of their own (else the field's message above).
 REFUSALS = {programs.PRACTITIONER_ONLY: _("Only a billing practitioner may record a billing practitioner's minutes; "
                                           "choose Clinical staff, or ask an admin to mark you as one.")}
@@ -73,6 +75,9 @@ def education_body(form, lang: str) -> dict:
         body["program"] = form.get("program")
     if form.get("reason") is not None:
         body["reason"] = form.get("reason", "")
+    progress = progress_body(form)
+    if progress:
+        body["goal_progress"] = progress
     return body
 
 

@@ -9,11 +9,11 @@ from flask import Response, current_app, g, redirect, render_template, request, 
 from flask_babel import gettext as _
 
 from portal.care.inputs import PatientInput, parse
-from portal.care import (assignments, audit, education, education_csv, fhir, idempotency, languages, patients,
-                         programs, teams, timeline)
+from portal.care import (assignments, audit, care_plans, education, education_csv, fhir, idempotency, languages,
+                         patients, programs, teams, timeline)
 from portal.care.errors import CareError
 from portal.care.items import resolve
-from portal.console import console, console_language, forms, login_required
+from portal.console import console, console_language, forms, login_required, plan_forms
 from portal.console.content_search import hit, search_content
 from portal.db import get_session
 from portal.web import library, site_root
@@ -54,9 +54,11 @@ def patient(patient_id):
     events = timeline.events(session, library(), site_root(), current_app.config["PORTAL_CLINIC_NAME"], found)
     audit.record(session, g.user, "read", "timeline", [found.id], "console")
     session.commit()
+    plans = care_plans.describe(session, found, care_plans.current_plans(session, found))
     return render_template("console/patient.html", patient=found, described=patients.describe(found),
                            hits=guides_first(hits[:shown]), more=len(hits) > shown, query=query, events=events,
-                           forms=forms, idempotency_key=secrets.token_hex(16), titles=_titles(events))
+                           forms=forms, idempotency_key=secrets.token_hex(16), titles=_titles(events), plans=plans,
+                           plan_forms=plan_forms)
 
 
 FIRST_RESULTS, MORE_RESULTS = 10, 50
@@ -146,8 +148,10 @@ def educate(patient_id):
         data = education.parse(education.EducationInput, body)
 
         def create():
+            goals = care_plans.progress_goals(session, found, data.goal_progress)
             row = education.record(session, library(), found, g.user, data)
             audit.record(session, g.user, "write", "education_record", [found.id], "console")
+            _save_progress(session, row, goals, found)
             return 201, {"id": row.public_id}
 
         idempotency.run(session, g.user, "console-" + request.form.get("idempotency_key", secrets.token_hex(16)),
@@ -167,15 +171,17 @@ def amend(record_id):
     if request.method == "GET":
         audit.record(session, g.user, "read", "education_record", [found.id], "console")
         session.commit()
-        return _education_form(found, row.topics + (row.resources_given or []), _as_form(row), None,
-                               amending=row)
+        return _education_form(found, row.topics + (row.resources_given or []),
+                               {**_as_form(row), **_progress_form(session, found, row)}, None, amending=row)
     body = forms.education_body(request.form, console_language())
     try:
         data = education.parse(education.AmendmentInput, body)
 
         def create():
+            goals = care_plans.progress_goals(session, found, data.goal_progress)
             made, _patient = education.amend(session, library(), g.user, record_id, data)
             audit.record(session, g.user, "write", "education_record", [found.id], "console")
+            _save_progress(session, made, goals, found)
             return 201, {"id": made.public_id}
 
         idempotency.run(session, g.user, "console-" + request.form.get("idempotency_key", secrets.token_hex(16)),
@@ -185,6 +191,12 @@ def amend(record_id):
         return _education_form(found, row.topics + (row.resources_given or []), request.form, error,
                                amending=row), 422
     return redirect(url_for("console.patient", patient_id=found.public_id, saved="amendment"))
+
+
+def _save_progress(session, row, goals, found) -> None:
+    """The goals' progress, saved with the record in the same transaction, audited."""
+    if care_plans.add_progress(session, row, goals):
+        audit.record(session, g.user, "write", "goal_progress", [found.id], "console")
 
 
 def _replay_audit(session, what: str, patient_id: int):
@@ -200,6 +212,22 @@ def _as_form(row) -> dict:
               "interpreter_language": languages.name_of(row.interpreter_language, console_language())
               if row.interpreter_used else "", "resources_given": row.resources_given or []}
     values.update({f"evaluation-{e['topic']}": e["evaluation"] for e in row.evaluations})
+    return values
+
+
+def _progress_form(session, found, row) -> dict:
+    """The record's goal progress as form values, under the id each goal now has in the patient's plan."""
+    saved = care_plans.progress_of_records(session, [row.id]).get(row.id, [])
+    if not saved:
+        return {}
+    threads = care_plans.goal_threads(session, [item["goal"] for item in saved])
+    now = {care_plans.root(goal): goal.public_id
+           for goal, _last in care_plans.active_goals(session, found, set(threads.values()))}
+    values = {}
+    for item in saved:
+        goal = now.get(threads.get(item["goal"]), item["goal"])
+        values.update({f"progress-{goal}-status": item["status"], f"progress-{goal}-barriers": item["barriers"],
+                       f"progress-{goal}-note": item["note"]})
     return values
 
 
@@ -220,14 +248,17 @@ class _Values:
         return value if isinstance(value, list) else [value]
 
 
-def _form_context(found, refs: list[str], values, error=None) -> dict:
+def _form_context(found, refs: list[str], values, error=None, keep=frozenset()) -> dict:
     """What the teaching form needs: the guides taught (teach-back questions in the care manager's language
-    and the patient's), the resources given, the language names, and the values and errors to show."""
+    and the patient's), the resources given, the language names, the patient's care-plan goals (with those
+    of `keep`, goal threads the record being amended names, even when stopped since), and the values and
+    errors to show."""
     lang = console_language()
     hits = [h for ref in dict.fromkeys(refs) if (h := hit(library(), ref, found.language))]
     topics = [h for h in hits if h.item.kind != "resource"]
     own = {h.item.ref: (hit(library(), h.item.ref, lang) if lang != found.language else None) for h in topics}
     return {"described": patients.describe(found), "hits": topics, "resources": [h for h in hits if h.item.kind == "resource"], "own_language": own,
+            "plan_goals": care_plans.active_goals(get_session(), found, keep), "plan_forms": plan_forms,
             "values": _Values(values), "error": error, "forms": forms, "today": dt.date.today().isoformat(),
             "errors": forms.field_errors(error, [h.item.ref for h in topics]) if error else {},
             "interpreter_languages": languages.names(lang), "idempotency_key": secrets.token_hex(16),
@@ -242,7 +273,11 @@ def _program_choices(values) -> list[str]:
 
 
 def _education_form(found, refs, values, error, amending=None):
-    context = _form_context(found, refs, values, error)
+    keep = set()
+    if amending is not None:
+        saved = care_plans.progress_of_records(get_session(), [amending.id]).get(amending.id, [])
+        keep = set(care_plans.goal_threads(get_session(), [item["goal"] for item in saved]).values())
+    context = _form_context(found, refs, values, error, keep)
     if not context["hits"]:
         return redirect(url_for("console.patient", patient_id=found.public_id,
                                 error=_("Choose at least one guide or medicine to teach.")))

@@ -1,4 +1,4 @@
-"""The care manager data: users, tokens, patients, assignments, education records, audit events, teams.
+"""The care manager data: users, tokens, patients, assignments, education records, care plans, audit events, teams.
 
 Patients are an opaque reference chosen by the clinic plus a preferred language; nothing else.
 Education records are never changed after they are written: a correction is a new record whose
@@ -192,3 +192,68 @@ class PatientTeam(Base):
     __tablename__ = "patient_teams"
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True, index=True)
+
+
+
+class CarePlan(Base):
+    """A patient's care plan in the language they read. Never edited: an amendment is a new row
+    (`original_id` the first version, `amendment_reason` why) with the whole set of goals again."""
+
+    __tablename__ = "care_plans"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(40), unique=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    original_id: Mapped[int | None] = mapped_column(ForeignKey("care_plans.id"), nullable=True, index=True)
+    amendment_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    language: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    goals: Mapped[list[PlanGoal]] = relationship(order_by="PlanGoal.position", lazy="selectin")
+
+
+class PlanGoal(Base):
+    """One goal of one version of a plan: from a guide's template (`guide`, `template_id`) or written by
+    the care manager. A goal carried into an amended plan is a new row whose `original_id` is the
+    goal's first version, so its progress stays one thread."""
+
+    __tablename__ = "plan_goals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(40), unique=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("care_plans.id"), index=True)
+    original_id: Mapped[int | None] = mapped_column(ForeignKey("plan_goals.id"), nullable=True, index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    guide: Mapped[str | None] = mapped_column(String(100), nullable=True)  # condition slug of the template
+    template_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    text_language: Mapped[str] = mapped_column(String(12))  # the language the texts are in
+    goal: Mapped[str] = mapped_column(Text)
+    steps: Mapped[list] = mapped_column(JSON)  # ["Weigh myself every morning.", ...]
+    measure: Mapped[str] = mapped_column(Text, default="")
+    call_when: Mapped[str] = mapped_column(Text, default="")
+    target_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class GoalProgress(Base):
+    """How a goal went, recorded with an education record (whose minutes count: minutes stay in one
+    place). Never edited: an amended education record carries the progress as it should have been."""
+
+    __tablename__ = "goal_progress"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("plan_goals.id"), index=True)
+    education_record_id: Mapped[int] = mapped_column(ForeignKey("education_records.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))  # met, partly_met, not_met, stopped
+    barriers: Mapped[list] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class PlanCode(Base):
+    """A code that opens the patient's "My care plan" page until it expires; only its SHA-256 is kept."""
+
+    __tablename__ = "plan_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("care_plans.id"), index=True)  # the plan's first version
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[dt.datetime] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -2,8 +2,9 @@
 
 The owner runs `portal db upgrade`; the web workers connect as a runtime role that can read and
 add rows everywhere, change and remove rows only where the portal itself does, and only read and
-add rows in the append-only tables (education records, amendments, audit events). The triggers
-refuse changes there anyway; the grants make the refusal hold even if a trigger were dropped.
+add rows in the append-only tables (education records, amendments, care plans, their goals and
+goal progress, audit events). The triggers refuse changes there anyway; the grants make the
+refusal hold even if a trigger were dropped.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import re
 
 from portal.db.models import Base
 
-APPEND_ONLY = ("education_records", "audit_events")
+APPEND_ONLY = ("education_records", "audit_events", "care_plans", "plan_goals", "goal_progress")
 
 
 def runtime_grants(role: str) -> list[str]:
