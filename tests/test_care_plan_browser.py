@@ -104,6 +104,7 @@ def test_plan_from_templates_delivered_and_followed_up(page, portal):
     page.get_by_label("Readiness to learn").select_option("accepting")
     page.get_by_label("None", exact=True).check()
     page.get_by_label("Minutes spent", exact=True).fill("25")
+    page.get_by_label("Minutes count toward").select_option("ccm")
     weight = progress.first
     weight.locator("select").select_option("partly_met")
     weight.get_by_label("Cost").check()
@@ -133,7 +134,10 @@ def test_plan_from_templates_delivered_and_followed_up(page, portal):
     plan_full_url = next(e["fullUrl"] for e in data["entry"] if e["resource"] is care_plan)
     [procedure] = [r for r in resources if r["resourceType"] == "Procedure"]  # the call (reading was only assigned)
     assert procedure["basedOn"] == [{"reference": plan_full_url}]
-    assert "Minutes: 25 (clinical staff)" in [n["text"] for n in procedure["note"]]
+    assert "Minutes: 25 (clinical staff, toward CCM)" in [n["text"] for n in procedure["note"]]
 
-    # The minutes report (issue 18's programs part): the 25 minutes of this call count toward the
-    # patient's program in TOMORROW's month. The lead adds that step here when the programs merge.
+    # The minutes report: the 25 minutes of this call count toward CCM in TOMORROW's month and reach 99490.
+    page.goto(f"{portal}/console/reports/ccm?month={TOMORROW:%Y-%m}")
+    [row] = [r for r in page.locator("table.report tbody tr").all() if "CCM" in r.inner_text()]
+    cells = [c.inner_text().strip() for c in row.locator("th, td").all()]
+    assert cells[1:] == ["CCM (chronic care management)", "25", "0", "99490"]
