@@ -179,7 +179,7 @@ def render(report: dict) -> str:
     weight = report["build"][scales[-1]]["page weight"]
     lines += ["", "| page | bytes (HTML+CSS+JS) | requests |", "|---|---|---|"]
     lines += [f"| {name} | {w['bytes']:,} | {w['requests']} |" for name, w in weight.items()]
-    lines += ["", "| directory at " + " | ".join(f"{s} pages" for s in scales) + " |", "|---|" + "---|" * len(scales)]
+    lines += ["", "| directory | " + " | ".join(f"{s} pages" for s in scales) + " |", "|---|" + "---|" * len(scales)]
     for row in ("list pages", "largest list page", "ZIP code files", "largest ZIP code file"):
         cells = [report["build"][s]["directory"][row] for s in scales]
         lines.append(f"| {row} | " + " | ".join(f"{c['bytes']:,} ({c['file']})" if isinstance(c, dict) else str(c)

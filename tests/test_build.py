@@ -178,7 +178,8 @@ def test_build_reports_progress_and_what_it_rendered(content_dir, runner, tmp_pa
     # 110 pages, and the ZIP code centers of California (where the pantry is) for "near me"
     assert any(line.startswith("  rendering 111 of 111 pages on ") for line in lines)  # 1 or 2 cores, by machine
     assert "  indexed 30 pages for search" in lines
-    assert lines[-1].startswith(f"Built 111 pages into {output} in ") and lines[-1].endswith("(111 rendered, 0 unchanged).")
+    assert lines[-1].startswith(f"Built 111 pages into {output} in ")
+    assert lines[-1].endswith("(111 rendered, 0 unchanged).")
     again = runner.invoke(main, arguments, env={"PORTAL_CACHE_DIR": str(tmp_path / "cache")})
     assert again.output.splitlines()[-1].endswith("(0 rendered, 111 unchanged).")
     assert "indexing the pages for search (Pagefind)" not in again.output  # no page changed: index kept

@@ -126,7 +126,8 @@ def test_the_filters_cover_every_page_and_near_me_groups_them(browser, near_site
     assert _names(page, "state-listings") == WHOLE_STATE and _names(page, "country-listings") == WHOLE_COUNTRY
     page.select_option("#f-category", "")  # every page: the national crisis line joins its group
     assert _names(page, "country-listings") == ["988 Suicide & Crisis Lifeline"] + WHOLE_COUNTRY
-    assert page.locator("#result-count").inner_text() == f"Showing 10 of 12 services, nearest to ZIP code {READER_ZIP} first."
+    count = page.locator("#result-count").inner_text()
+    assert count == f"Showing 10 of 12 services, nearest to ZIP code {READER_ZIP} first."
     page.fill("#f-place", "Riverside County")  # a county by name: no distances, one list
     assert page.locator("#state-group").is_hidden() and page.locator("#country-group").is_hidden()
     assert page.locator("[data-distance]:visible").count() == 0

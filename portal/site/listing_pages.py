@@ -57,7 +57,8 @@ def page_count(listings: int, size: int) -> int:
 def directory_pages(lib: Library, size: int, lang: str) -> list[tuple[str, dict]]:
     """(endpoint, values) of the list pages beyond /<lang>/resources/ itself: its further pages and
     every page of every kind of help. For the build's plan and the sitemap."""
-    pages = [("site.resources", {"lang": lang, "number": n}) for n in range(2, page_count(len(lib.resources), size) + 1)]
+    count = page_count(len(lib.resources), size)
+    pages = [("site.resources", {"lang": lang, "number": n}) for n in range(2, count + 1)]
     for category in lib.categories_in_use():
         count = page_count(len(lib.resources_in(category.id)), size)
         pages += [("site.category", {"lang": lang, "category": category.id, **({"number": n} if n > 1 else {})})

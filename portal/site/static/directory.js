@@ -160,7 +160,8 @@
       for (var i = 0; i < files.length; i++) {
         var hit = files[i].zips[zip];
         if (hit) {
-          return { zip: zip, known: true, lat: hit[0], lon: hit[1], state: files[i].state, county: files[i].counties[hit[2]] };
+          return { zip: zip, known: true, lat: hit[0], lon: hit[1], state: files[i].state,
+            county: files[i].counties[hit[2]] };
         }
       }
       guess.problem = "unknown";
@@ -282,7 +283,8 @@
 
   // What is wrong with the place typed, in words; "" when nothing is.
   function placeProblem(where) {
-    var templates = { unknown: text.zipUnknown, outside: text.zipOutside, failed: text.zipFailed, format: text.zipFormat };
+    var templates = { unknown: text.zipUnknown, outside: text.zipOutside, failed: text.zipFailed,
+      format: text.zipFormat };
     return where && where.problem ? fill(document.createElement("span"), templates[where.problem], { zip: where.zip })
       .textContent : "";
   }
