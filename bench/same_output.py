@@ -4,7 +4,8 @@ Builds the starter library (every language) and a generated tree of --pages page
 twice, once with the code of git revision --base (default HEAD, so run it before committing)
 and once with this checkout, and compares every built file byte for byte and what
 `portal check` prints. Exits 1 and names the files that differ. The search index is left out
-of the builds (it is Pagefind's output, not the portal's).
+of the builds (it is Pagefind's output, not the portal's). The base revision's builds are kept
+in the temporary folder (care-guide-same-output/COMMIT) for the next run.
 """
 from __future__ import annotations
 
@@ -62,19 +63,27 @@ def main() -> None:
     parser.add_argument("--base", default="HEAD", help="the git revision to compare with")
     parser.add_argument("--pages", type=int, default=1000, help="pages of the generated tree (0: starter only)")
     args = parser.parse_args()
+    commit = subprocess.run(["git", "rev-parse", args.base], cwd=ROOT, check=True, capture_output=True,
+                            text=True).stdout.strip()
+    kept = Path(tempfile.gettempdir()) / "care-guide-same-output" / commit
     work = Path(tempfile.mkdtemp(prefix="same-output-"))
     try:
-        base = checkout(args.base, work / "base")
         trees = [("starter", ROOT / "content", None)]
         if args.pages:
-            trees.append((f"{args.pages} pages", work / "generated", "en"))
+            trees.append((f"pages-{args.pages}", work / "generated", "en"))
             generate(work / "generated", args.pages)
         problems = []
         for name, content, languages in trees:
-            print(f"{name}: building with {args.base} and with this checkout ...", file=sys.stderr, flush=True)
-            before = build(base, content, work / f"{name}-before", work / f"cache-{name}-before", languages)
+            before_site, report = kept / name, kept / f"{name}.check"
+            if not report.is_file():
+                print(f"{name}: building with {args.base} ...", file=sys.stderr, flush=True)
+                base = kept / "code" if (kept / "code").is_dir() else checkout(args.base, kept / "code")
+                shutil.rmtree(before_site, ignore_errors=True)
+                report.write_text(build(base, content, before_site, work / f"cache-{name}-before", languages))
+            print(f"{name}: building with this checkout ...", file=sys.stderr, flush=True)
+            before = report.read_text()
             after = build(ROOT, content, work / f"{name}-after", work / f"cache-{name}-after", languages)
-            found = differences(work / f"{name}-before", work / f"{name}-after")
+            found = differences(before_site, work / f"{name}-after")
             if before != after:
                 found.append(f"portal check printed something else:\n--- before\n{before}\n--- after\n{after}")
             problems += [f"{name}: {line}" for line in found]

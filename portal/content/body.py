@@ -5,9 +5,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import markdown
 import nh3
 
+from portal.content import markdown_engine
 from portal.content.links import LINK_KINDS, WEB_SCHEMES
 from portal.content.markup import html_problems, unclosed_blocks
 from portal.content.numbers import mark_numbers
@@ -65,14 +65,10 @@ class Body:
     unsafe: list[tuple[int, str, str, str]]  # (line, field, problem, fix)
 
 
-_md = markdown.Markdown(extensions=["tables", "sane_lists"])
-
-
 @lru_cache(maxsize=1)  # parse_body checks, then renders, the same text
 def markdown_html(text: str) -> str:
     """Markdown to HTML, not yet sanitized: what the content checks judge (portal.content.markup)."""
-    _md.reset()
-    return _md.convert(text)
+    return markdown_engine.convert(text)
 
 
 def render_markdown(text: str) -> str:
