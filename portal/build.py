@@ -23,12 +23,14 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 from flask_frozen import Freezer, MissingURLGeneratorWarning
+from jinja2 import FileSystemBytecodeCache, TemplateError
 
 from portal import create_app
 from portal.content import Library, load_library
 from portal.content.pages import PAGE_KINDS
 from portal.fingerprints import metadata_fingerprint, page_fingerprint, site_fingerprint
 from portal.search.pagefind import BUNDLE, ENTRY, PagefindError, bundle_files, index_site
+from portal.site.page_context import remember_urls
 from portal.sitecheck import check_site
 
 EXTRA_FILES = {".nojekyll"}
@@ -90,8 +92,29 @@ def make_site(library: Library, settings: dict) -> Flask:
                       FREEZER_REMOVE_EXTRA_FILES=False, FREEZER_IGNORE_404_NOT_FOUND=False,
                       FREEZER_REDIRECT_POLICY="error",
                       FREEZER_DESTINATION_IGNORE=[f"{BUNDLE}/*"])  # the search index is written after freezing
-
+    prepare_rendering(app)
     return app
+
+
+def prepare_rendering(app: Flask) -> None:
+    """Set the app up for rendering every page once: what a request to a frozen page does not need is off.
+
+    Addresses are built once (portal.site.page_context), no rate limit is counted, and the site's
+    templates are compiled here, before the workers fork, rather than once in each worker (and
+    kept compiled in the cache folder for the next build).
+    """
+    remember_urls(app)
+    app.extensions["portal.limiter"].enabled = False
+    cache = app.config.get("PORTAL_CACHE_DIR")
+    if cache:
+        folder = Path(cache) / "templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    for name in app.jinja_env.list_templates(filter_func=lambda name: name.startswith("site/")):
+        try:
+            app.jinja_env.get_template(name)
+        except TemplateError:
+            pass  # a page that uses it reports the error when it is rendered
 
 
 def plan(app: Flask) -> list[PlannedPage]:

@@ -107,6 +107,8 @@ def _text(html: str) -> str:
 
 def _writes_a_dose(line: str) -> bool:
     """A dose amount in some sentence of the line; milligrams in a sentence about sodium or salt are not one."""
+    if not _DOSE.search(line):  # a dose in one of its sentences is a match in the whole line too
+        return False
     return any(not (match.group(1).lower().startswith(("mg", "milligram")) and _SODIUM.search(sentence))
                for sentence in _SENTENCE_END.split(line) for match in _DOSE.finditer(sentence))
 

@@ -15,6 +15,8 @@ from html.parser import HTMLParser
 from importlib.metadata import version
 from pathlib import Path
 
+from portal.content import html_scan
+
 MAX_GRADE = 8.0  # the check fails above this (aim for 6)
 LONG_SENTENCE_WORDS = 20
 LONG_SECTION_WORDS = 250
@@ -62,6 +64,7 @@ def load_textstat():
 
     words = _syllables()
     _count_syllables.get_cmudict = lambda lang: words if lang.startswith("en") else None
+    _count_syllables.get_pyphen("en_US")  # its hyphenation table, read once here rather than in each worker
     return textstat
 
 
@@ -96,8 +99,7 @@ class _BlockText(HTMLParser):
 def blocks_of(html: str) -> list[tuple[str, str]]:
     """Return (tag, text) for each block of rendered HTML, in reading order."""
     parser = _BlockText()
-    parser.feed(html)
-    parser.close()
+    html_scan.feed(parser, html)
     return parser.blocks
 
 
