@@ -165,7 +165,8 @@ _JOB: dict = {}  # set in the parent just before the workers fork
 
 
 def _freeze_share(index: int) -> None:
-    """In a worker: freeze share `index` of the changed pages (the first share also the static files)."""
+    """In a worker: freeze share `index` of the changed pages (the first share also the static files; the
+    share after the workers' is frozen in the parent, before they fork)."""
     app, destination, shares, done = _JOB["app"], _JOB["destination"], _JOB["shares"], _JOB["done"]
     freezer = _freezer(app, destination, shares[index], static=index == 0)
     with warnings.catch_warnings():  # each worker freezes only its share of the endpoints
@@ -196,7 +197,11 @@ def freeze(app: Flask, staging: Path, published: Path | None, previous: dict[str
     changed = [p for p in pages if previous.get(p.url) != p.fingerprint
                or published is None or not os.path.isfile(os.path.join(published, filepath(p.url)))]
     workers = max(1, min(workers or os.cpu_count() or 1, len(changed) // 50 or 1))
-    shares = [changed[i::workers] for i in range(workers)]
+    # With workers, the first page of each kind is rendered here first: what rendering one loads the first
+    # time (catalogs, locale data, template globals) is then loaded once, before the workers fork.
+    first = set({page.endpoint: id(page) for page in reversed(changed)}.values()) if workers > 1 else set()
+    rest = [page for page in changed if id(page) not in first]
+    shares = [rest[i::workers] for i in range(workers)] + [[page for page in changed if id(page) in first]]
     if progress:
         progress(f"  rendering {len(changed)} of {len(pages)} pages on {workers} core(s)")
     staging.mkdir(parents=True, exist_ok=True)
@@ -206,6 +211,7 @@ def freeze(app: Flask, staging: Path, published: Path | None, previous: dict[str
         if workers == 1:
             _freeze_share(0)
         else:
+            _freeze_share(workers)  # the first page of each kind, here
             with context.Pool(workers) as pool:
                 running = pool.map_async(_freeze_share, range(workers))
                 while not running.ready():
