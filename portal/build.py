@@ -85,7 +85,7 @@ def require_review(library: Library, settings: dict) -> None:
 
 def make_site(library: Library, settings: dict) -> Flask:
     """Step 2: the Flask app whose views render the pages, configured for Frozen-Flask."""
-    app = create_app(settings, library=library)
+    app = create_app(settings, library=library, site_only=True)
     app.config["SITE_IS_STATIC"] = True  # no API behind it unless PORTAL_API_URL names one
     base = app.config["PORTAL_BASE_URL"]
     app.config.update(FREEZER_BASE_URL=base if base.startswith("http") else "http://localhost" + base,
@@ -99,12 +99,11 @@ def make_site(library: Library, settings: dict) -> Flask:
 def prepare_rendering(app: Flask) -> None:
     """Set the app up for rendering every page once: what a request to a frozen page does not need is off.
 
-    Addresses are built once (portal.site.page_context), no rate limit is counted, and the site's
-    templates are compiled here, before the workers fork, rather than once in each worker (and
-    kept compiled in the cache folder for the next build).
+    Addresses are built once (portal.site.page_context), and the site's templates are compiled
+    here, before the workers fork, rather than once in each worker (and kept compiled in the cache
+    folder for the next build). The app has the public site alone (create_app's `site_only`).
     """
     remember_urls(app)
-    app.extensions["portal.limiter"].enabled = False
     cache = app.config.get("PORTAL_CACHE_DIR")
     if cache:
         folder = Path(cache) / "templates"
