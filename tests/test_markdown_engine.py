@@ -26,6 +26,7 @@ SAMPLES = [
     "> A quote\n> on two lines\n\nnot > a quote", "Text\x02with\x03 control [chars](x)\x02]:",
     "- one\n- two\n\n1. first\n2. second\n\n3) third", "Heading\n=======\n\n## Two\n\n***\n\n    code block",
     "[not a ref]:", "tab\tand\ttabs  ", "trailing spaces at the end  ", "",
+    "Code `a\\b\\\\c` and a [link](https://example.org/a\\_b \"t\\*\") and \\\\`tick`",
 ]
 
 
@@ -52,5 +53,6 @@ def test_parts_are_left_out_only_where_they_cannot_match():
     md = markdown_engine.markdown_for("A [link](x) with **bold** in a | table |")
     assert {"link", "em_strong"} <= {p.name for p in md.inlinePatterns._priority}
     assert "table" in md.parser.blockprocessors and "reference" not in md.inlinePatterns
+    assert "unescape" not in md.treeprocessors and "unescape" in markdown_engine.markdown_for("a\\*b").treeprocessors
     # a tab becomes spaces before the patterns run, so it can make a line break
     assert "linebreak" in markdown_engine.markdown_for("ab\t\ncd").inlinePatterns

@@ -24,8 +24,10 @@ INLINE_TRIGGERS = {
 }
 # Block processor -> the same (the reference processor takes every block and gives back those without one).
 BLOCK_TRIGGERS = {"table": ("|",), "quote": (">",), "reference": ("]:",)}
+# Tree processor -> the same: "unescape" restores what a backslash escaped (as escape and backtick write it).
+TREE_TRIGGERS = {"unescape": ("\\",)}
 
-_instances: dict[tuple[frozenset, frozenset], markdown.Markdown] = {}
+_instances: dict[tuple[frozenset, ...], markdown.Markdown] = {}
 
 
 def _normalized(text: str) -> str:
@@ -41,7 +43,7 @@ def _unused(triggers: dict[str, tuple[str, ...]], text: str) -> frozenset:
 def markdown_for(text: str) -> markdown.Markdown:
     """A Markdown instance, reset, without the parts that cannot match in `text`."""
     probe = _normalized(text)
-    key = (_unused(INLINE_TRIGGERS, probe), _unused(BLOCK_TRIGGERS, probe))
+    key = (_unused(INLINE_TRIGGERS, probe), _unused(BLOCK_TRIGGERS, probe), _unused(TREE_TRIGGERS, probe))
     md = _instances.get(key)
     if md is None:
         md = markdown.Markdown(extensions=list(EXTENSIONS))
@@ -51,6 +53,9 @@ def markdown_for(text: str) -> markdown.Markdown:
         for name in key[1]:
             if name in md.parser.blockprocessors:
                 md.parser.blockprocessors.deregister(name)
+        for name in key[2]:
+            if name in md.treeprocessors:
+                md.treeprocessors.deregister(name)
         _instances[key] = md
     md.reset()
     return md

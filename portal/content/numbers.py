@@ -61,6 +61,8 @@ def _text(text: str, links: bool) -> str:
 
 def mark_numbers(fragment: str) -> str:
     """The HTML `fragment` with its phone numbers linked and its numbers isolated left-to-right."""
+    if not any(map(str.isdigit, fragment)):
+        return fragment  # no number in it
     pieces, open_skips = _TAG.split(fragment), []
     for i, piece in enumerate(pieces):
         if i % 2:  # a tag
