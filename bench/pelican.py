@@ -17,6 +17,7 @@ and the portal's CPU time as a multiple of Pelican's measured in the same run.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -140,6 +141,8 @@ def measure(command: list[str], env: dict) -> tuple[float, float]:
 def compare(pages: int, runs: int, work: Path, languages: str = "en") -> dict:
     """Build the same `pages` pages with Pelican and the portal, interleaved, `runs` times each (after one
     warm-up round that is not counted); return the medians and the ratios to Pelican."""
+    if importlib.util.find_spec("pelican") is None:
+        raise SystemExit("Pelican is missing: pip install -e '.[bench]' (make bench does)")
     content, peer = work / f"peer-content-{pages}", work / f"peer-pelican-{pages}"
     generate(content, pages)
     converted = to_pelican(content, peer)
