@@ -24,6 +24,7 @@ PYTHON = sys.executable
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate  # noqa: E402
+from bench.pelican import compare, render as render_peer  # noqa: E402
 from portal.sitecheck import scan  # noqa: E402
 
 
@@ -148,6 +149,9 @@ def main() -> None:
     parser.add_argument("--languages", default="en", help="PORTAL_LANGUAGES for the builds (the synthetic pages "
                         "are English; other languages add fallback pages)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "care-guide-bench")
+    parser.add_argument("--peer-pages", type=int, default=1000, help="pages of the clean-build comparison with "
+                        "Pelican (bench/pelican.py); 0 leaves it out")
+    parser.add_argument("--peer-runs", type=int, default=5, help="interleaved runs of each build in that comparison")
     args = parser.parse_args()
     if not shutil.which("hyperfine"):
         raise SystemExit("hyperfine is missing: apt-get install hyperfine (or run 'make bench')")
@@ -160,6 +164,10 @@ def main() -> None:
         print(f"building {pages} pages ...", file=sys.stderr, flush=True)
         results[pages] = bench_scale(pages, args.runs, args.work, args.languages)
     report = {"machine": machine, "build": results}
+    if args.peer_pages:
+        print(f"clean builds of {args.peer_pages} pages, Pelican and the portal ...", file=sys.stderr, flush=True)
+        args.work.mkdir(parents=True, exist_ok=True)
+        report["against Pelican"] = compare(args.peer_pages, args.peer_runs, args.work, args.languages)
     out = ROOT / "bench" / "results" / f"{dt.date.today().isoformat()}-build-{'-'.join(map(str, args.scales))}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n")
@@ -184,6 +192,8 @@ def render(report: dict) -> str:
         cells = [report["build"][s]["directory"][row] for s in scales]
         lines.append(f"| {row} | " + " | ".join(f"{c['bytes']:,} ({c['file']})" if isinstance(c, dict) else str(c)
                                               for c in cells) + " |")
+    if "against Pelican" in report:
+        lines += ["", render_peer(report["against Pelican"])]
     return "\n".join(lines)
 
 

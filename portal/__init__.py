@@ -13,8 +13,13 @@ from portal.i18n import TRANSLATIONS, compile_catalogs
 from portal.search.synonyms import load_synonyms
 
 
-def create_app(settings: dict | None = None, library: Library | None = None, synonyms=None) -> Flask:
-    """Build the portal app: check settings, load the content library and synonyms, wire the blueprints."""
+def create_app(settings: dict | None = None, library: Library | None = None, synonyms=None,
+               site_only: bool = False) -> Flask:
+    """Build the portal app: check settings, load the content library and synonyms, wire the blueprints.
+
+    `site_only` (the static build) wires the public site alone: no database, API, console, rate
+    limits or API error documents, none of which a frozen page uses (nor their imports and
+    per-request hooks)."""
     values = load_settings(settings)
     # A clinic's own templates, if any, are found before the built-in ones of the same name.
     app = Flask(__name__, static_folder=None, template_folder=str(Path(values["PORTAL_TEMPLATES_DIR"]).resolve())
@@ -43,6 +48,8 @@ def create_app(settings: dict | None = None, library: Library | None = None, syn
     from portal.site.plan_page import init_plan_page
 
     app.register_blueprint(site)
+    if site_only:
+        return app
     if app.config["PORTAL_PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

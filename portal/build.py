@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 from flask_frozen import Freezer, MissingURLGeneratorWarning
+from jinja2 import FileSystemBytecodeCache, TemplateError
 
 from portal import create_app
 from portal.content import Library, load_library
@@ -30,6 +31,7 @@ from portal.content.pages import PAGE_KINDS
 from portal.fingerprints import metadata_fingerprint, page_fingerprint, site_fingerprint
 from portal.search.pagefind import BUNDLE, ENTRY, PagefindError, bundle_files, index_site
 from portal.site.listing_pages import directory_data, directory_pages
+from portal.site.page_context import remember_urls
 from portal.sitecheck import check_site
 
 EXTRA_FILES = {".nojekyll"}
@@ -84,15 +86,35 @@ def require_review(library: Library, settings: dict) -> None:
 
 def make_site(library: Library, settings: dict) -> Flask:
     """Step 2: the Flask app whose views render the pages, configured for Frozen-Flask."""
-    app = create_app(settings, library=library)
+    app = create_app(settings, library=library, site_only=True)
     app.config["SITE_IS_STATIC"] = True  # no API behind it unless PORTAL_API_URL names one
     base = app.config["PORTAL_BASE_URL"]
     app.config.update(FREEZER_BASE_URL=base if base.startswith("http") else "http://localhost" + base,
                       FREEZER_REMOVE_EXTRA_FILES=False, FREEZER_IGNORE_404_NOT_FOUND=False,
                       FREEZER_REDIRECT_POLICY="error",
                       FREEZER_DESTINATION_IGNORE=[f"{BUNDLE}/*"])  # the search index is written after freezing
-
+    prepare_rendering(app)
     return app
+
+
+def prepare_rendering(app: Flask) -> None:
+    """Set the app up for rendering every page once: what a request to a frozen page does not need is off.
+
+    Addresses are built once (portal.site.page_context), and the site's templates are compiled
+    here, before the workers fork, rather than once in each worker (and kept compiled in the cache
+    folder for the next build). The app has the public site alone (create_app's `site_only`).
+    """
+    remember_urls(app)
+    cache = app.config.get("PORTAL_CACHE_DIR")
+    if cache:
+        folder = Path(cache) / "templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    for name in app.jinja_env.list_templates(filter_func=lambda name: name.startswith("site/")):
+        try:
+            app.jinja_env.get_template(name)
+        except TemplateError:
+            pass  # a page that uses it reports the error when it is rendered
 
 
 def plan(app: Flask) -> list[PlannedPage]:
@@ -145,7 +167,8 @@ _JOB: dict = {}  # set in the parent just before the workers fork
 
 
 def _freeze_share(index: int) -> None:
-    """In a worker: freeze share `index` of the changed pages (the first share also the static files)."""
+    """In a worker: freeze share `index` of the changed pages (the first share also the static files; the
+    share after the workers' is frozen in the parent, before they fork)."""
     app, destination, shares, done = _JOB["app"], _JOB["destination"], _JOB["shares"], _JOB["done"]
     freezer = _freezer(app, destination, shares[index], static=index == 0)
     with warnings.catch_warnings():  # each worker freezes only its share of the endpoints
@@ -176,7 +199,11 @@ def freeze(app: Flask, staging: Path, published: Path | None, previous: dict[str
     changed = [p for p in pages if previous.get(p.url) != p.fingerprint
                or published is None or not os.path.isfile(os.path.join(published, filepath(p.url)))]
     workers = max(1, min(workers or os.cpu_count() or 1, len(changed) // 50 or 1))
-    shares = [changed[i::workers] for i in range(workers)]
+    # With workers, the first page of each kind is rendered here first: what rendering one loads the first
+    # time (catalogs, locale data, template globals) is then loaded once, before the workers fork.
+    first = set({page.endpoint: id(page) for page in reversed(changed)}.values()) if workers > 1 else set()
+    rest = [page for page in changed if id(page) not in first]
+    shares = [rest[i::workers] for i in range(workers)] + [[page for page in changed if id(page) in first]]
     if progress:
         progress(f"  rendering {len(changed)} of {len(pages)} pages on {workers} core(s)")
     staging.mkdir(parents=True, exist_ok=True)
@@ -186,6 +213,7 @@ def freeze(app: Flask, staging: Path, published: Path | None, previous: dict[str
         if workers == 1:
             _freeze_share(0)
         else:
+            _freeze_share(workers)  # the first page of each kind, here
             with context.Pool(workers) as pool:
                 running = pool.map_async(_freeze_share, range(workers))
                 while not running.ready():

@@ -112,6 +112,7 @@ def check_site(root: Path | list[Path], base_path: str = "/", cache_dir: Path | 
     scanned, cached = _scan_layers(layers, set(hidden), cache_file, site_files, set(trusted))
     pages = {rel: (entry[1], entry[2]) for rel, entry in scanned.items()}
     exists: dict[str, bool] = {}
+    judged: dict[str, tuple[str, str] | None] = {}  # url -> link_problem: every page links the same menu
 
     def is_file(rel: str) -> bool:
         if rel not in exists:
@@ -132,7 +133,7 @@ def check_site(root: Path | list[Path], base_path: str = "/", cache_dir: Path | 
             if kind == "invalid":
                 problems.append(f"{rel}: {url}")
                 continue
-            refused = link_problem(url, in_source=False)
+            refused = judged[url] if url in judged else judged.setdefault(url, link_problem(url, in_source=False))
             if refused:
                 problems.append(f"{where(rel, url)}: {refused[0]} ({refused[1]})")
                 continue

@@ -42,3 +42,13 @@ def test_check_names_the_field_and_what_to_do():
         passwords.check("short", "a@b.example")
     assert caught.value.status == 422 and caught.value.errors == [
         {"field": "password", "detail": passwords.MESSAGES["too_short"]}]
+
+
+def test_an_unknown_email_is_checked_against_a_hash_made_like_every_password_hash():
+    """The dummy hash is written out (not hashed at import); it must cost what a real user's hash costs."""
+    from argon2 import extract_parameters
+
+    from portal.care import users
+
+    assert extract_parameters(users._DUMMY_HASH) == extract_parameters(users._hasher.hash("another password"))
+    assert users._hasher.verify(users._DUMMY_HASH, "not a password")

@@ -25,8 +25,10 @@ from portal.db.models import ApiToken, User, utcnow
 ROLES = ("care_manager", "admin")
 TOKEN_PREFIX = "cgp_"
 _hasher = PasswordHasher()
-# Checked against when the email is unknown, so a wrong email takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a password")
+# Checked against when the email is unknown, so a wrong email takes as long as a wrong password. Written out
+# rather than hashed at import, which cost every process (the static build too) a third of a CPU-second;
+# tests/test_passwords.py checks it has the hasher's parameters, so checking it takes as long.
+_DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$df+aMVyFg+eR/q6IAqmGqQ$m2lJzaH1cCL9qIM595JiPTuhYsnjhbN08Mma76DRR0U"
 
 
 def create_user(session: Session, email: str, name: str, role: str, password: str) -> User:

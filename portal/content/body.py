@@ -5,9 +5,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import markdown
 import nh3
 
+from portal.content import markdown_engine
 from portal.content.links import LINK_KINDS, WEB_SCHEMES
 from portal.content.markup import html_problems, unclosed_blocks
 from portal.content.numbers import mark_numbers
@@ -65,14 +65,10 @@ class Body:
     unsafe: list[tuple[int, str, str, str]]  # (line, field, problem, fix)
 
 
-_md = markdown.Markdown(extensions=["tables", "sane_lists"])
-
-
 @lru_cache(maxsize=1)  # parse_body checks, then renders, the same text
 def markdown_html(text: str) -> str:
     """Markdown to HTML, not yet sanitized: what the content checks judge (portal.content.markup)."""
-    _md.reset()
-    return _md.convert(text)
+    return markdown_engine.convert(text)
 
 
 def render_markdown(text: str) -> str:
@@ -111,6 +107,8 @@ def _text(html: str) -> str:
 
 def writes_a_dose(line: str) -> bool:
     """A dose amount in some sentence of the line; milligrams in a sentence about sodium or salt are not one."""
+    if not _DOSE.search(line):  # a dose in one of its sentences is a match in the whole line too
+        return False
     return any(not (match.group(1).lower().startswith(("mg", "milligram")) and _SODIUM.search(sentence))
                for sentence in _SENTENCE_END.split(line) for match in _DOSE.finditer(sentence))
 

@@ -88,19 +88,28 @@ class ContentCache:
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
             return None
 
-    def put(self, key: str, result: FileRead) -> None:
+    def put(self, key: str, result: FileRead, data: bytes | None = None) -> None:
+        """Keep a result (`data`: the result already pickled, if it is at hand)."""
         if self.folder is None or result.errors:
             return
         target = self.folder / key[:2] / key
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        temporary.write_bytes(data if data is not None else pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
         temporary.replace(target)  # readers never see half a file
 
 
-def _read(task: tuple) -> FileRead:
+def _read(task: tuple, key: str) -> FileRead:
     kind, slug, lang, file, rel = task
-    return read_resource(file, rel) if kind == "resource" else read_page(kind, slug, lang, file, rel)
+    result = read_resource(file, rel) if kind == "resource" else read_page(kind, slug, lang, file, rel)
+    if result.item is not None and kind != "resource":
+        result.item.digest = key
+    return result
+
+
+def _read_pickled(job: tuple) -> bytes:
+    """In a worker: read one file; the result is pickled once, for the parent and for the cache."""
+    return pickle.dumps(_read(*job), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def read_files(tasks: list[tuple], cache: ContentCache, workers: int | None = None, progress=None) -> list[FileRead]:
@@ -125,16 +134,31 @@ def read_files(tasks: list[tuple], cache: ContentCache, workers: int | None = No
     workers = workers or os.cpu_count() or 1
     if progress and misses:
         progress(f"  reading {len(misses)} new or changed of {len(tasks)} content files")
+    jobs = [(tasks[index], key) for index, key in misses]
+    pickled: list[bytes | None] = [None] * len(jobs)
     if workers > 1 and len(misses) >= PARALLEL_THRESHOLD:
         load_textstat()  # once, before the workers fork, not once in each
-        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-            fresh = list(pool.map(_read, [tasks[i] for i, _ in misses], chunksize=16))
+        # The first file of each kind is read here, so what reading one loads the first time (vocabularies,
+        # Markdown set-ups, pydantic's validators) is loaded once, before the workers fork.
+        first = {}
+        for number, (task, _) in enumerate(jobs):
+            first.setdefault(task[0], number)
+        fresh: list[FileRead | None] = [_read(*jobs[number]) if number in first.values() else None
+                                        for number in range(len(jobs))]
+        rest = [number for number, result in enumerate(fresh) if result is None]
+        gc.disable()  # the results come back pickled: see above
+        try:
+            with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+                for number, data in zip(rest, pool.map(_read_pickled, [jobs[n] for n in rest], chunksize=16)):
+                    fresh[number], pickled[number] = pickle.loads(data), data
+        finally:
+            gc.freeze()
+            if collecting:
+                gc.enable()
     else:
-        fresh = [_read(tasks[i]) for i, _ in misses]
-    for (index, key), result in zip(misses, fresh):
-        if result.item is not None and tasks[index][0] != "resource":
-            result.item.digest = key
+        fresh = [_read(*job) for job in jobs]
+    for (index, key), result, data in zip(misses, fresh, pickled):
         results[index] = result
-        cache.put(key, result)
+        cache.put(key, result, data)
     cache.save_index()
     return results

@@ -1,7 +1,7 @@
 """Split a content file into YAML front matter and Markdown body, keeping line numbers."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import yaml
 
@@ -18,19 +18,39 @@ ContentLoader.yaml_implicit_resolvers = {
 }
 
 
-@dataclass
 class YamlDocument:
-    """Parsed YAML plus the line (1-based, in the whole file) of every key and list item."""
+    """Parsed YAML plus the line (1-based, in the whole file) of every key and list item.
 
-    data: object
-    lines: dict[tuple, int] = field(default_factory=dict)
-    first_line: int = 1
+    The lines are found when first asked for, from the text kept for that: most files are never
+    asked (only an error names a line), so they are not walked for them.
+    """
+
+    def __init__(self, data: object, lines: dict[tuple, int] | None = None, first_line: int = 1,
+                 text: str | None = None):
+        self.data, self.first_line = data, first_line
+        self._lines, self._text = lines, text
+
+    @property
+    def lines(self) -> dict[tuple, int]:
+        if self._lines is None:
+            self._lines = {}
+            if self._text is not None:
+                loader = ContentLoader(self._text)
+                try:
+                    node = loader.get_single_node()
+                finally:
+                    loader.dispose()
+                if node is not None:
+                    _walk(node, (), self._lines, self.first_line - 1)
+            self._text = None
+        return self._lines
 
     def line_of(self, loc: tuple) -> int:
         """The line of the deepest known part of `loc` (a pydantic error location)."""
+        lines = self.lines
         for end in range(len(loc), 0, -1):
-            if tuple(loc[:end]) in self.lines:
-                return self.lines[tuple(loc[:end])]
+            if tuple(loc[:end]) in lines:
+                return lines[tuple(loc[:end])]
         return self.first_line
 
     def has(self, loc: tuple) -> bool:
@@ -66,10 +86,7 @@ def parse_yaml(text: str, path: str, offset: int = 0) -> tuple[YamlDocument | No
         problem = getattr(exc, "problem", None) or str(exc)
         return None, [ContentError(path, line, "yaml", f"the YAML cannot be read: {problem}",
                                    "check the indentation and put text containing ': ' or '#' in quotes")]
-    lines: dict[tuple, int] = {}
-    if node is not None:
-        _walk(node, (), lines, offset)
-    return YamlDocument(data=data, lines=lines, first_line=offset + 1), []
+    return YamlDocument(data, first_line=offset + 1, text=text if node is not None else None), []
 
 
 @dataclass

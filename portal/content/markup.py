@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
+from portal.content import html_scan
 from portal.content.links import LINK_KINDS, link_problem
 
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "cite", "background", "data", "xlink:href",
@@ -76,8 +77,7 @@ def html_problems(text: str, rendered: str, first_line: int) -> tuple[list[tuple
     `rendered` is the body as Markdown renders it, before sanitizing.
     """
     parser = _Tags()
-    parser.feed(rendered)
-    parser.close()
+    html_scan.feed(parser, rendered)
     lines, problems, links = _Lines(text, first_line), [], []
     for tag, attrs, written in parser.tags:
         if tag not in _TAG_PROBLEMS and not any(name in URL_ATTRIBUTES or name == "style" or name.startswith("on")

@@ -20,6 +20,11 @@ _NUMBER = re.compile(r"(?<![\w&#.,:/-])\d+(?:[.,:/\u2013-]\d+)*" + _UNIT + r"?(?
 _TAG = re.compile(r"(<[^>]+>)")
 _SKIP = {"a", "code", "h1", "h2", "h3", "h4", "h5", "h6"}  # no link inside these (and no link in a link)
 _NAME = re.compile(r"</?([a-zA-Z0-9]+)")
+# The fewest digits a valid phone number has anywhere: a 2-digit country code and a 4-digit number (+43, +49,
+# +98). A run of text with fewer holds no phone number, so PhoneNumberMatcher, which tries every digit run,
+# is skipped there (tests/test_numbers.py checks the figure against phonenumbers' metadata).
+MIN_PHONE_DIGITS = 6
+_ENOUGH_DIGITS = re.compile(r"\d(?:\D*\d){%d}" % (MIN_PHONE_DIGITS - 1))
 
 
 def tel_target(number: phonenumbers.PhoneNumber) -> str:
@@ -45,7 +50,7 @@ def _numbers(text: str, links: bool) -> str:
 def _text(text: str, links: bool) -> str:
     """One run of text between tags: phone numbers first, then the other numbers in the gaps."""
     text, out, last = html.unescape(text), [], 0  # matched as plain text, written back escaped
-    for match in phonenumbers.PhoneNumberMatcher(text, "US"):
+    for match in phonenumbers.PhoneNumberMatcher(text, "US") if _ENOUGH_DIGITS.search(text) else ():
         out.append(_numbers(html.escape(text[last:match.start], quote=False), links))
         shown = _ltr(html.escape(match.raw_string, quote=False))
         out.append(f'<a href="{tel_target(match.number)}">{shown}</a>' if links else shown)
@@ -56,6 +61,8 @@ def _text(text: str, links: bool) -> str:
 
 def mark_numbers(fragment: str) -> str:
     """The HTML `fragment` with its phone numbers linked and its numbers isolated left-to-right."""
+    if not any(map(str.isdigit, fragment)):
+        return fragment  # no number in it
     pieces, open_skips = _TAG.split(fragment), []
     for i, piece in enumerate(pieces):
         if i % 2:  # a tag
@@ -66,6 +73,6 @@ def mark_numbers(fragment: str) -> str:
                         open_skips.remove(name.group(1).lower())
                 else:
                     open_skips.append(name.group(1).lower())
-        elif piece and any(ch.isdigit() for ch in piece):
+        elif piece and any(map(str.isdigit, piece)):
             pieces[i] = _text(piece, links=not open_skips)
     return "".join(pieces)

