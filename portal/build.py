@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask
+from flask.testing import FlaskClient
 from flask_frozen import Freezer, MissingURLGeneratorWarning
 from jinja2 import FileSystemBytecodeCache, TemplateError
 
@@ -97,14 +98,23 @@ def make_site(library: Library, settings: dict) -> Flask:
     return app
 
 
+class _FreezerClient(FlaskClient):
+    """The client Frozen-Flask requests each page with: a frozen page sends and keeps no cookie."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["use_cookies"] = False
+        super().__init__(*args, **kwargs)
+
+
 def prepare_rendering(app: Flask) -> None:
     """Set the app up for rendering every page once: what a request to a frozen page does not need is off.
 
-    Addresses are built once (portal.site.page_context), and the site's templates are compiled
-    here, before the workers fork, rather than once in each worker (and kept compiled in the cache
-    folder for the next build). The app has the public site alone (create_app's `site_only`).
-    """
+    Addresses are built once (portal.site.page_context), no cookie is handled, and the site's
+    templates are compiled here, before the workers fork, rather than once in each worker (and kept
+    compiled in the cache folder for the next build). The app has the public site alone
+    (create_app's `site_only`)."""
     remember_urls(app)
+    app.test_client_class = _FreezerClient
     cache = app.config.get("PORTAL_CACHE_DIR")
     if cache:
         folder = Path(cache) / "templates"

@@ -77,3 +77,20 @@ def test_same_calls_on_every_page_of_the_starter_library():
             assert fast == slow, path
             fast_pages += took_fast_way
     assert fast_pages > 300  # nearly every page takes the fast way
+
+
+def test_readability_blocks_are_the_same_as_html_parser_finds():
+    from portal.content.readability import _BlockText, blocks_of
+
+    def parsed(html):
+        parser = _BlockText()
+        parser.feed(html)
+        parser.close()
+        return parser.blocks
+
+    samples = PLAIN + NOT_PLAIN + ["<ul><li><p>One &amp; <em>two</em></p> tail</li><li/><p/>x</ul>",
+                                   "<h2>Title</h2><p>a<br/>b</p><td>c</td></p><blockquote><p>q</p>r</blockquote>"]
+    for path in sorted((ROOT / "content").glob("*/*/*.md")):
+        samples.append(render_markdown(split_markdown_file(path.read_text(encoding="utf-8"), str(path))[0].body))
+    for html in samples:
+        assert blocks_of(html) == parsed(html), html[:80]

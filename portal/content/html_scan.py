@@ -20,32 +20,36 @@ _ATTRIBUTE = re.compile(r'\s+([a-z][a-z0-9_:.-]*)(?:\s*=\s*"([^"<>]*)")?')
 RAW_TEXT = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext"}
 
 
+def tokens(html: str) -> list[str | None] | None:
+    """The fragment split at its tags, or None if a tag in it is not plain.
+
+    Five items per tag after the text before it: [text, start tag name, its attributes, "/" if it
+    closes itself, end tag name, text, ...] (None where the tag is not of that sort), as re.split
+    gives them.
+    """
+    pieces = _TAG.split(html)
+    if any("<" in text for text in pieces[0::5]) or not RAW_TEXT.isdisjoint(pieces[1::5]) \
+            or not RAW_TEXT.isdisjoint(pieces[4::5]):
+        return None
+    return pieces
+
+
 def _events(html: str) -> list[tuple] | None:
     """("start", tag, attrs, text, self-closing), ("end", tag) and ("data", text), or None if a tag is not plain."""
-    events, last = [], 0
-    for match in _TAG.finditer(html):
-        text = html[last:match.start()]
-        if "<" in text:
-            return None
-        if text:
-            events.append(("data", unescape(text)))
-        name, attributes, closing, end = match.groups()
+    pieces = tokens(html)
+    if pieces is None:
+        return None
+    events = [("data", unescape(pieces[0]))] if pieces[0] else []
+    for at, match in zip(range(1, len(pieces), 5), _TAG.finditer(html)):
+        name, attributes, closing, end, text = pieces[at:at + 5]
         if end:
-            if end in RAW_TEXT:
-                return None
             events.append(("end", end))
         else:
-            if name in RAW_TEXT:
-                return None
             attrs = [(a.group(1), None if a.group(2) is None else unescape(a.group(2)))
                      for a in _ATTRIBUTE.finditer(attributes)] if attributes else []
             events.append(("start", name, attrs, match.group(), bool(closing)))
-        last = match.end()
-    text = html[last:]
-    if "<" in text:
-        return None
-    if text:
-        events.append(("data", unescape(text)))
+        if text:
+            events.append(("data", unescape(text)))
     return events
 
 

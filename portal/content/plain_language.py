@@ -111,6 +111,9 @@ def _undefined_terms(sentences: list[str]) -> list[str]:
     terms = medical_terms()
     used: dict[str, bool] = {}
     for sentence in sentences:
-        for word in set(_WORD.findall(sentence.lower())) & terms:
-            used[word] = used.get(word, False) or bool(_EXPLAINED.search(sentence))
+        found = set(_WORD.findall(sentence.lower())) & terms
+        if found:
+            explained = bool(_EXPLAINED.search(sentence))
+            for word in found:
+                used[word] = used.get(word, False) or explained
     return sorted(word for word, explained in used.items() if not explained)

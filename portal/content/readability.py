@@ -13,6 +13,7 @@ import re
 import sys
 import types
 from functools import cache
+from html import unescape
 from html.parser import HTMLParser
 from importlib.metadata import version
 from pathlib import Path
@@ -109,9 +110,27 @@ class _BlockText(HTMLParser):
 
 def blocks_of(html: str) -> list[tuple[str, str]]:
     """Return (tag, text) for each block of rendered HTML, in reading order."""
-    parser = _BlockText()
-    html_scan.feed(parser, html)
-    return parser.blocks
+    pieces = html_scan.tokens(html)
+    if pieces is None:  # not plain HTML: html.parser reads it
+        parser = _BlockText()
+        html_scan.feed(parser, html)
+        return parser.blocks
+    # What _BlockText collects, straight from the split tags (a block that closes itself holds no text).
+    blocks: list[tuple[str, str]] = []
+    stack: list[tuple[str, list[str]]] = []
+    for at in range(1, len(pieces), 5):
+        name, end, text = pieces[at], pieces[at + 3], pieces[at + 4]
+        if name is not None:
+            if name in _BLOCKS and not pieces[at + 2]:
+                stack.append((name, []))
+        elif end in _BLOCKS and stack and stack[-1][0] == end:
+            name, parts = stack.pop()
+            joined = " ".join("".join(parts).split())
+            if joined:
+                blocks.append((name, joined))
+        if text and stack:
+            stack[-1][1].append(unescape(text))
+    return blocks
 
 
 def prose_of(html: str, names: tuple[str, ...] = ()) -> str:

@@ -69,11 +69,17 @@ def _norm(text: str) -> str:
 
 def section_id(heading: str, lang: str) -> str | None:
     """The section id a heading stands for in `lang`, or None for a writer's own section."""
-    wanted = _norm(heading)
-    for key, text in HEADINGS.get(lang, HEADINGS["en"]).items():
-        if _norm(text) == wanted:
-            return key
-    return None
+    headings = HEADINGS.get(lang, HEADINGS["en"])
+    known = _ids.get(lang)
+    if known is None or known[0] is not headings or known[1] != len(headings):
+        ids: dict[str, str] = {}
+        for key, text in headings.items():
+            ids.setdefault(_norm(text), key)  # the first key of a heading, as a search in order finds it
+        known = _ids[lang] = (headings, len(headings), ids)
+    return known[2].get(_norm(heading))
+
+
+_ids: dict[str, tuple] = {}  # lang -> (its headings, how many, normalized heading -> section id)
 
 
 def heading(key: str, lang: str) -> str:

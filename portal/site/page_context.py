@@ -65,19 +65,26 @@ def remember_urls(app) -> None:
     app.extensions[URL_CACHE] = {}
 
 
+def _remembering(cache: dict):
+    """url_for, answered from `cache` where it built the address before."""
+    def url(endpoint: str, **values) -> str:
+        if endpoint.startswith(".") or any(key.startswith("_") for key in values):  # relative, or options
+            return url_for(endpoint, **values)
+        key = (endpoint, *sorted(values.items()))
+        try:
+            return cache[key]
+        except KeyError:
+            built = cache[key] = url_for(endpoint, **values)
+            return built
+        except TypeError:  # a value that cannot be a key
+            return url_for(endpoint, **values)
+    return url
+
+
 def page_url(endpoint: str, **values) -> str:
-    """url_for, from memory in the static build; endpoint-relative and _-options calls always build."""
+    """url_for, from memory in the static build."""
     cache = current_app.extensions.get(URL_CACHE)
-    if cache is None or endpoint.startswith(".") or any(key.startswith("_") for key in values):
-        return url_for(endpoint, **values)
-    key = (endpoint, *sorted(values.items()))
-    try:
-        return cache[key]
-    except KeyError:
-        url = cache[key] = url_for(endpoint, **values)
-        return url
-    except TypeError:  # a value that cannot be a key
-        return url_for(endpoint, **values)
+    return url_for(endpoint, **values) if cache is None else _remembering(cache)(endpoint, **values)
 
 
 _memos: WeakKeyDictionary = WeakKeyDictionary()  # catalog -> its strings as pages show them
@@ -89,6 +96,7 @@ def _page_context() -> dict:
     memo = _memos.setdefault(translations, {})
     gettext = _gettext(translations, memo)
     names = {"gettext": gettext, "_": gettext, "ngettext": _ngettext(translations.ungettext)}
-    if URL_CACHE in current_app.extensions:
-        names["url_for"] = page_url
+    cache = current_app.extensions.get(URL_CACHE)
+    if cache is not None:
+        names["url_for"] = _remembering(cache)
     return names
