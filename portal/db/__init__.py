@@ -15,10 +15,13 @@ import sqlite3
 from pathlib import Path
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_MS = 10000
+# Every SQLite connection's settings. In WAL mode, synchronous=NORMAL makes a commit durable against a
+# crash of the process (kill -9): only a power loss or an OS crash may take back the last commits.
+SQLITE_PRAGMAS = ("journal_mode=WAL", f"busy_timeout={SQLITE_BUSY_MS}", "foreign_keys=ON", "synchronous=NORMAL")
 
 
 def database_url(app: Flask) -> str:
@@ -83,10 +86,8 @@ def make_engine(url: str) -> Engine:
         if lock_path:
             connection.lock_fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         cursor = connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute("PRAGMA " + pragma)
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -145,6 +146,13 @@ def begin_write(session: Session) -> None:
             return
         session.commit()
     session.connection(execution_options={"portal_write": True})
+
+
+def write_connection(session: Session) -> Connection:
+    """The connection of the session's transaction, for Core statements (INSERTs built once), after the
+    session's pending ORM changes are written, so the rows those statements refer to exist."""
+    session.flush()
+    return session.connection()
 
 
 def get_session() -> Session:
