@@ -1,19 +1,22 @@
 """The audit log: every read and write of patient data, who did it, when and through what."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from portal.db import begin_write
+from portal.db import begin_write, write_connection
 from portal.db.models import AuditEvent, Patient, User
+
+_INSERT_EVENT = insert(AuditEvent.__table__)  # built once
 
 
 def record(session: Session, user: User | None, action: str, what: str, patient_ids, channel: str) -> None:
-    """Add one event per patient touched (one event with no patient when there was none)."""
+    """Add one event per patient touched (one event with no patient when there was none), in the session's
+    transaction: the events are committed with what they record, or not at all."""
     begin_write(session)
-    ids = list(patient_ids) or [None]
-    session.add_all([AuditEvent(user_id=user.id if user else None, action=action, what=what, patient_id=pid,
-                                channel=channel) for pid in ids])
+    rows = [{"user_id": user.id if user else None, "action": action, "what": what, "patient_id": pid,
+             "channel": channel} for pid in list(patient_ids) or [None]]
+    write_connection(session).execute(_INSERT_EVENT, rows[0] if len(rows) == 1 else rows)
 
 
 def events(session: Session, page: int, per_page: int) -> tuple[list[dict], int]:

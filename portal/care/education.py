@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
-from sqlalchemy import or_, select
+from sqlalchemy import Row, insert, or_, select
 from sqlalchemy.orm import Session
 
 from portal.care import languages, programs, teams
@@ -21,6 +21,7 @@ from portal.care.patients import public_id
 from portal.care.plan_inputs import ProgressInput
 from portal.care.text import plain_text
 from portal.content import Library
+from portal.db import write_connection
 from portal.db.models import EducationRecord, Patient, User
 
 LEARNERS = ("patient", "caregiver", "family")
@@ -153,24 +154,27 @@ def parse(model: type[EducationInput], body) -> EducationInput:
         raise validation_problem(exc) from None
 
 
+_RECORDS = EducationRecord.__table__
+_INSERT_RECORD = insert(_RECORDS).returning(*_RECORDS.columns)  # built once, from the table's own columns
+
+
 def record(session: Session, library: Library, patient: Patient, user: User, data: EducationInput,
-           original: EducationRecord | None = None) -> EducationRecord:
+           original: EducationRecord | None = None) -> Row:
     """Store a record (or an amendment of `original`, which keeps the program of the record as it stands
-    unless it names another)."""
+    unless it names another) with one INSERT, and return the row as stored (its columns as attributes, like
+    an EducationRecord). Every field of `data` that is a column of the table is stored, so a field added to
+    the input and the table later needs no change here."""
     kept = _current_version(session, original).program if original else None
     program = data.program or kept
     programs.check(program, data.minutes_by, user.billing_practitioner, programs.offered(), kept=kept)
     resolve_all(library, data.topics, patient.language, "topics", kinds=TEACHABLE)
     resolve_all(library, data.resources_given, patient.language, "resources_given", kinds=("resource",))
     fields = data.model_dump(exclude={"reason"}, mode="json")
-    fields["taught_on"] = data.taught_on
-    fields["program"] = program
-    row = EducationRecord(public_id=public_id("ed"), patient_id=patient.id, created_by=user.id,
-                          original_id=original.id if original else None,
-                          amendment_reason=getattr(data, "reason", None), **fields)
-    session.add(row)
-    session.flush()
-    return row
+    fields.update(taught_on=data.taught_on, program=program, public_id=public_id("ed"), patient_id=patient.id,
+                  created_by=user.id, original_id=original.id if original else None,
+                  amendment_reason=getattr(data, "reason", None))
+    values = {name: fields[name] for name in _RECORDS.columns.keys() if name in fields}
+    return write_connection(session).execute(_INSERT_RECORD, values).one()
 
 
 def _current_version(session: Session, original: EducationRecord) -> EducationRecord:

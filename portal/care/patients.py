@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -77,12 +77,14 @@ def find_or_create(session: Session, reference: str, language: str, key: str, la
     return patient, True
 
 
+_BY_PUBLIC_ID = teams.VisibleQuery(select(Patient).where(Patient.public_id == bindparam("public_id")))
+
+
 def get(session: Session, patient_public_id: str, user: User) -> Patient:
-    """The patient with this id, if the user may see them; else the same 404 as for an unknown id."""
-    patient = session.scalar(select(Patient).where(Patient.public_id == patient_public_id))
+    """The patient with this id, if the user may see them; else the same 404 as for an unknown id (one query)."""
+    patient = session.scalar(*_BY_PUBLIC_ID.run_as(user, {"public_id": patient_public_id}))
     if patient is None:
         raise not_found("patient")
-    teams.require_access(session, user, patient.id)
     return patient
 
 

@@ -7,7 +7,7 @@ gets, so the ids of other teams' patients cannot be told apart from ids that do 
 """
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, Select, bindparam, select, true
 from sqlalchemy.orm import Session
 
 from portal.care.errors import CareError, invalid, not_found
@@ -16,17 +16,37 @@ from portal.db.models import Patient, PatientTeam, Team, TeamMember, User
 DEFAULT_SLUG, DEFAULT_NAME = "default", "Default team"
 
 
-def visible_patients(user: User) -> ColumnElement[bool]:
-    """A condition on Patient.id that holds for the patients `user` may see."""
-    if user.role == "admin":
-        return true()
+def _in_teams_of(user_id) -> ColumnElement[bool]:
     return Patient.id.in_(select(PatientTeam.patient_id)
                           .join(TeamMember, TeamMember.team_id == PatientTeam.team_id)
-                          .where(TeamMember.user_id == user.id))
+                          .where(TeamMember.user_id == user_id))
+
+
+def visible_patients(user: User) -> ColumnElement[bool]:
+    """A condition on Patient.id that holds for the patients `user` may see."""
+    return true() if user.role == "admin" else _in_teams_of(user.id)
+
+
+class VisibleQuery:
+    """A query built once (building a statement costs more than running it) in two forms: as an admin runs
+    it, and limited to the patients of the viewer's teams (the user's id bound as :viewer_id)."""
+
+    def __init__(self, query: Select):
+        self.everyone = query
+        self.teams = query.where(_in_teams_of(bindparam("viewer_id")))
+
+    def run_as(self, user: User, params: dict) -> tuple[Select, dict]:
+        """The statement and parameters that `user` may run."""
+        if user.role == "admin":
+            return self.everyone, params
+        return self.teams, {**params, "viewer_id": user.id}
+
+
+_PATIENT_ID = VisibleQuery(select(Patient.id).where(Patient.id == bindparam("patient_id")))
 
 
 def can_see(session: Session, user: User, patient_id: int) -> bool:
-    return session.scalar(select(Patient.id).where(Patient.id == patient_id, visible_patients(user))) is not None
+    return session.scalar(*_PATIENT_ID.run_as(user, {"patient_id": patient_id})) is not None
 
 
 def require_access(session: Session, user: User, patient_id: int, what: str = "patient") -> None:

@@ -13,7 +13,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from portal.care import audit, passwords, sessions
@@ -165,12 +165,18 @@ def create_token(session: Session, email: str, name: str, days: int | None = Non
     return row, token
 
 
+# One indexed join, built once: every request reads the token and its user afresh (nothing is cached), so a
+# revoked (deleted) or expired token and a disabled user are refused from the very next request.
+_TOKEN_USER = (select(User, ApiToken.expires_at).join(ApiToken, ApiToken.user_id == User.id)
+               .where(ApiToken.token_hash == bindparam("token_hash")))
+
+
 def user_for_token(session: Session, token: str) -> User | None:
     """The active user a (non-expired) token belongs to, or None."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
-    if row is None or (row.expires_at and row.expires_at <= utcnow()) or not row.user.active:
+    row = session.execute(_TOKEN_USER, {"token_hash": token_hash(token)}).first()
+    if row is None or (row.expires_at and row.expires_at <= utcnow()) or not row.User.active:
         return None
-    return row.user
+    return row.User
 
 
 def revoke_token(session: Session, token_id: int) -> bool:

@@ -15,10 +15,13 @@ import sqlite3
 from pathlib import Path
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_MS = 10000
+# Every SQLite connection's settings. In WAL mode, synchronous=NORMAL makes a commit durable against a
+# crash of the process (kill -9): only a power loss or an OS crash may take back the last commits.
+SQLITE_PRAGMAS = ("journal_mode=WAL", f"busy_timeout={SQLITE_BUSY_MS}", "foreign_keys=ON", "synchronous=NORMAL")
 
 
 def database_url(app: Flask) -> str:
@@ -33,6 +36,7 @@ class _WriterConnection(sqlite3.Connection):
 
     lock_fd: int | None = None
     locked = False
+    writing = False  # in a transaction begun by begin_immediate
 
     def lock(self) -> None:
         if self.lock_fd is not None and not self.locked:
@@ -44,16 +48,30 @@ class _WriterConnection(sqlite3.Connection):
             fcntl.flock(self.lock_fd, fcntl.LOCK_UN)
             self.locked = False
 
+    def begin_immediate(self) -> None:
+        """End the read transaction, if one is open, then queue on the lock file and BEGIN IMMEDIATE."""
+        if self.in_transaction:
+            sqlite3.Connection.commit(self)
+        self.lock()
+        try:
+            self.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.unlock()
+            raise
+        self.writing = True
+
     def commit(self) -> None:
         try:
             super().commit()
         finally:
+            self.writing = False
             self.unlock()
 
     def rollback(self) -> None:
         try:
             super().rollback()
         finally:
+            self.writing = False
             self.unlock()
 
     def close(self) -> None:
@@ -83,19 +101,16 @@ def make_engine(url: str) -> Engine:
         if lock_path:
             connection.lock_fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         cursor = connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute("PRAGMA " + pragma)
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         if connection.get_execution_options().get("portal_write"):
-            connection.connection.dbapi_connection.lock()
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            connection.connection.dbapi_connection.begin_immediate()
         else:
-            connection.exec_driver_sql("BEGIN")
+            connection.connection.dbapi_connection.execute("BEGIN")
 
     return engine
 
@@ -137,14 +152,27 @@ def init_app(app: Flask) -> None:
 
 def begin_write(session: Session) -> None:
     """Make the session's transaction one that may write: on SQLite, end any read transaction and
-    queue for the write lock. Call it before the first change; reads before it stay as they were."""
+    queue for the write lock. Call it before the first change; reads before it stay as they were.
+
+    A session already reading keeps its connection: the read transaction is committed and the write
+    transaction begun on the same connection (cheaper than handing it back to the pool and taking
+    another), and the session's commit or rollback ends the write transaction and frees the lock."""
     if session.get_bind().dialect.name != "sqlite":
         return
     if session.in_transaction():
-        if session.connection().get_execution_options().get("portal_write"):
-            return
-        session.commit()
+        connection = session.connection().connection.dbapi_connection
+        if not connection.writing:
+            session.flush()  # changes made before now belong to the read transaction, as a commit would write them
+            connection.begin_immediate()
+        return
     session.connection(execution_options={"portal_write": True})
+
+
+def write_connection(session: Session) -> Connection:
+    """The connection of the session's transaction, for Core statements (INSERTs built once), after the
+    session's pending ORM changes are written, so the rows those statements refer to exist."""
+    session.flush()
+    return session.connection()
 
 
 def get_session() -> Session:
