@@ -43,7 +43,7 @@ def test_reports_timelines_fhir_and_lookup_hold_only_the_callers_teams(api_app):
 
     pid = world.patient["id"]
     timeline = api.get(f"/api/v1/patients/{pid}/timeline", headers=world.a).get_json()
-    assert [item["kind"] for item in timeline["items"]] == ["education", "assignment"]
+    assert [item["kind"] for item in timeline["items"]] == ["care_plan", "education", "assignment"]
     entries = api.get(f"/api/v1/patients/{pid}/fhir", headers=world.a).get_json()["entry"]
     assert [e["resource"]["resourceType"] for e in entries].count("Procedure") == 1
     for url in (f"/api/v1/patients/{pid}/timeline", f"/api/v1/patients/{pid}/fhir", f"/api/v1/patients/{pid}"):
