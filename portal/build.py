@@ -30,7 +30,8 @@ from portal import create_app
 from portal.content import Library, load_library
 from portal.content.pages import PAGE_KINDS
 from portal.fingerprints import metadata_fingerprint, page_fingerprint, site_fingerprint
-from portal.search.pagefind import BUNDLE, ENTRY, PagefindError, bundle_files, index_site
+from portal.search.pagefind import (BUNDLE, DELTA, ENTRY, STATE, PagefindError, bundle_files, check_index, index_site,
+                                    is_indexed, page_ids, read_page, sample, write_state)
 from portal.site.listing_pages import directory_data, directory_pages
 from portal.site.page_context import remember_urls
 from portal.sitecheck import check_site
@@ -93,7 +94,7 @@ def make_site(library: Library, settings: dict) -> Flask:
     app.config.update(FREEZER_BASE_URL=base if base.startswith("http") else "http://localhost" + base,
                       FREEZER_REMOVE_EXTRA_FILES=False, FREEZER_IGNORE_404_NOT_FOUND=False,
                       FREEZER_REDIRECT_POLICY="error",
-                      FREEZER_DESTINATION_IGNORE=[f"{BUNDLE}/*"])  # the search index is written after freezing
+                      FREEZER_DESTINATION_IGNORE=[f"{BUNDLE}/*", f"{DELTA}/*"])  # the search index is written after freezing
     prepare_rendering(app)
     return app
 
@@ -245,26 +246,82 @@ def freeze(app: Flask, staging: Path, published: Path | None, previous: dict[str
     return {p.url: p.fingerprint for p in pages}, stale, current | static | EXTRA_FILES, unchanged, sources
 
 
-def index(staging: Path, published: Path | None, site_files: set[str], unchanged: set[str], removed: list[str],
-          progress=None) -> tuple[set[str], list[str]]:
-    """Step 4: the search index (Pagefind) of the new site, in staging/pagefind/.
+def delta_limit(setting, indexed: int) -> int:
+    """How many pages the delta index may hold before a build re-indexes everything (PORTAL_SEARCH_DELTA_MAX_PAGES;
+    unset: 5% of the indexed pages, at least 50; 0: never a delta)."""
+    return max(50, indexed // 20) if setting is None else setting
 
-    Returns the index's files and the files of the published index it replaces. When no page
-    changed, the published index is kept as it is.
+
+def index(staging: Path, published: Path | None, site_files: set[str], unchanged: set[str], removed: list[str],
+          search: dict | None = None, limit=None, progress=None) -> tuple[set[str], list[str], dict]:
+    """Step 4: the search index (Pagefind) of the new site: pagefind/ and pagefind-delta/ in staging.
+
+    `search` is what the last build left of its index (None if nothing usable): its base's entry file
+    (a hash), the id of each page in the base, and the pages changed since the base was made. If only
+    a few pages changed since, just they (and a sample of the others) are indexed, into the delta;
+    else every page is, into a new base. Returns the index's files, the files of the published index
+    it replaces, and what the next build needs to know of it. When no page changed, the published
+    index is kept as it is.
     """
     pages = {rel for rel in site_files if rel.endswith(".html")}
-    old = bundle_files(published) if published is not None else set()
-    if f"{BUNDLE}/{ENTRY}" in old and pages <= unchanged and not any(r.endswith(".html") for r in removed):
-        return old, []
+    old = (bundle_files(published) | bundle_files(published, DELTA)) if published is not None else set()
+    base_entry = published / BUNDLE / ENTRY if published is not None else None
+    usable = bool(search) and base_entry.is_file() and f"{DELTA}/{STATE}" in old \
+        and search.get("entry") == hashlib.sha256(base_entry.read_bytes()).hexdigest()
+    gone = {rel for rel in removed if rel.endswith(".html")}
+    if usable and pages <= unchanged and not gone:
+        return old, [], search
+    layers = [staging, published] if published else [staging]
+    if usable:
+        # The pages whose bytes changed since the last build (a page rendered again may come out the same).
+        changed = {rel for rel in pages - unchanged
+                   if not (published / rel).is_file() or (published / rel).read_bytes() != (staging / rel).read_bytes()}
+        dirty = set(search["dirty"]) | changed | gone
+        if not changed and not gone:
+            return old, [], search
+        delta = {rel for rel in dirty & pages if is_indexed(read_page(layers, rel) or b"")}
+        if 0 < len(delta) <= delta_limit(limit, len(search["ids"])):
+            return _index_delta(staging, layers, old, search, dirty, delta, progress)
     if progress:
         progress("  indexing the pages for search (Pagefind)")
     try:
-        count, files = index_site([staging, published] if published else [staging], pages, staging)
+        count, files = index_site(layers, pages, staging)
     except PagefindError as exc:
         raise BuildError("The search index could not be built:", [str(exc)]) from None
+    write_state(staging / DELTA, {"delta": False})
+    files.add(f"{DELTA}/{STATE}")
     if progress:
         progress(f"  indexed {count} pages for search")
-    return files, sorted(old - files)
+    state = {"entry": hashlib.sha256((staging / BUNDLE / ENTRY).read_bytes()).hexdigest(),
+             "ids": page_ids(staging / BUNDLE), "dirty": []}
+    return files, sorted(old - files), state
+
+
+def _index_delta(staging: Path, layers: list[Path], old: set[str], search: dict, dirty: set[str], delta: set[str],
+                 progress=None) -> tuple[set[str], list[str], dict]:
+    """Index the pages changed since the base (`delta`, of the pages changed or gone: `dirty`) and a sample
+    of the others into pagefind-delta/, and say in its state.json which results the browser drops."""
+    base_ids = search["ids"]
+    samples = sample(base_ids, dirty)
+    if progress:
+        progress(f"  indexing the {len(delta)} pages changed since the last full index (Pagefind), "
+                 f"with {len(samples)} others for comparison")
+    try:
+        count, files = index_site(layers, delta | samples, staging, DELTA, samples)
+    except PagefindError as exc:
+        raise BuildError("The search index could not be built:", [str(exc)]) from None
+    ids = page_ids(staging / DELTA)
+    kept = {ids[rel] for rel in delta if rel in ids}  # a page indexed the same as in the base keeps its id
+    hide_base = sorted({base_ids[rel] for rel in dirty if rel in base_ids} - kept)
+    hide_delta = sorted(ids[rel] for rel in samples if rel in ids)
+    languages = sorted({page_id.rpartition("_")[0] for page_id in ids.values()})
+    write_state(staging / DELTA, {"delta": True, "hide_base": hide_base, "hide_delta": hide_delta,
+                                  "languages": languages})
+    files.add(f"{DELTA}/{STATE}")
+    if progress:
+        progress(f"  indexed {count} pages for search into {DELTA}/")
+    base = {rel for rel in old if rel.startswith(BUNDLE + "/")}
+    return base | files, sorted(old - base - files), {**search, "dirty": sorted(dirty)}
 
 
 def source_namer(sources: dict[str, str], content_root: Path):
@@ -284,11 +341,20 @@ def source_namer(sources: dict[str, str], content_root: Path):
 
 def verify(layers: list[Path], base_url: str, cache_dir: str, removed: list[str] = (),
            site_files: set[str] | None = None, unchanged: set[str] = frozenset(), where=None) -> None:
-    """Step 5: every internal link and asset resolves and nothing loads from another site."""
+    """Step 5: every internal link and asset resolves and nothing loads from another site, and the search
+    page has the files of its index (pagefind/ and pagefind-delta/)."""
     problems = check_site(layers, urlsplit(base_url).path or "/", Path(cache_dir) / "sitecheck" if cache_dir else None,
                           set(removed), site_files, unchanged, where)
+    if site_files is not None:
+        problems += check_index(layers, site_files - set(removed))
     if problems:
         raise BuildError(f"The built site has {len(problems)} broken link(s):", problems)
+
+
+def _publish_rank(path: Path) -> int:
+    """Files of rank 0 are moved into place first, then the indexes' entry files (each names the other files
+    of its index), then the delta's state.json (it names pages of both indexes)."""
+    return 2 if path.name == STATE and path.parent.name == DELTA else int(path.name == ENTRY)
 
 
 def publish(staging: Path, output: Path, incremental: bool, stale: list[str]) -> None:
@@ -304,8 +370,9 @@ def publish(staging: Path, output: Path, incremental: bool, stale: list[str]) ->
         staging.rename(output)
         shutil.rmtree(old, ignore_errors=True)
         return
-    # The search index's entry file names its other files, so it is replaced after them.
-    for path in sorted(staging.rglob("*"), key=lambda p: (p.name == ENTRY, p)):
+    # The search index's entry file names its other files, so it is replaced after them, and the delta's
+    # state.json (which names pages of both indexes) after both.
+    for path in sorted(staging.rglob("*"), key=lambda p: (_publish_rank(p), p)):
         if path.is_file():
             target = output / path.relative_to(staging)
             if target.is_file() and target.read_bytes() == path.read_bytes():
@@ -340,16 +407,23 @@ def build(settings: dict, output: str | Path = "build", progress=None, workers: 
     manifest = _manifest_path(app.config, output)
     previous = json.loads(manifest.read_text()) if manifest and manifest.is_file() and output.is_dir() else {}
     published = output if previous else None
+    search_cache = manifest.with_suffix(".search.json") if manifest else None
+    try:
+        search = json.loads(search_cache.read_text()) if published and search_cache.is_file() else None
+    except ValueError:
+        search = None  # a full index then
     try:
         fingerprints, stale, site_files, unchanged, sources = freeze(app, staging, published, previous, workers,
                                                                      progress)
-        search_files, stale_search = index(staging, published, site_files, unchanged, stale, progress)
+        search_files, stale_search, search = index(staging, published, site_files, unchanged, stale, search,
+                                                   app.config.get("PORTAL_SEARCH_DELTA_MAX_PAGES"), progress)
         verify([staging, output] if published else [staging], app.config["PORTAL_BASE_URL"],
                app.config["PORTAL_CACHE_DIR"], stale, site_files | search_files, unchanged,
                source_namer(sources, Path(library.root)))
         stale += stale_search
         if manifest:
             manifest.unlink(missing_ok=True)  # if publishing is cut short, the next build is a full one
+            search_cache.unlink(missing_ok=True)
         rendered = sum(1 for url in fingerprints if (staging / filepath(url)).is_file())  # pages and data files
         publish(staging, output, published is not None, stale)
     finally:
@@ -357,4 +431,5 @@ def build(settings: dict, output: str | Path = "build", progress=None, workers: 
     if manifest:
         manifest.parent.mkdir(parents=True, exist_ok=True)
         manifest.write_text(json.dumps(fingerprints, sort_keys=True))
+        search_cache.write_text(json.dumps(search, sort_keys=True))
     return BuildResult(output, len(fingerprints), rendered, time.perf_counter() - started)

@@ -250,13 +250,22 @@ def build(content_dir: str | None, output: str, base_url: str | None) -> None:
 
 
 def serve_search_index(app, folder: str) -> bool:
-    """Serve a built Pagefind index at /pagefind/ (the preview has no index of its own); False if there is none."""
-    from flask import send_from_directory
+    """Serve a built Pagefind index at /pagefind/ (the preview has no index of its own), and the build's index of
+    the pages changed since (pagefind-delta/ beside it) at /pagefind-delta/; False if there is none."""
+    from flask import jsonify, send_from_directory
 
     index = Path(folder).resolve()
     if not index.is_dir():
         return False
+    delta = index.with_name("pagefind-delta")
+
+    def delta_file(name: str):
+        if name == "state.json" and not (delta / name).is_file():
+            return jsonify(delta=False)  # an index built before there were deltas: the search asks all the same
+        return send_from_directory(delta, name)
+
     app.add_url_rule("/pagefind/<path:name>", "pagefind", lambda name: send_from_directory(index, name))
+    app.add_url_rule("/pagefind-delta/<path:name>", "pagefind_delta", delta_file)
     return True
 def _prepare_database(app) -> None:
     """Migrate the database to the newest version and say how to add the first user if there is none."""
@@ -278,7 +287,8 @@ def _prepare_database(app) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--search-index", default="build/pagefind", show_default=True,
-              help="The site search index of the last build, served at /pagefind/ so the search page works.")
+              help="The site search index of the last build, served at /pagefind/ (and pagefind-delta/ beside it "
+                   "at /pagefind-delta/) so the search page works.")
 def serve(content_dir: str | None, host: str, port: int, search_index: str) -> None:
     """Serve the portal locally; saved content shows on the next page load, code changes restart it."""
     from portal import create_app

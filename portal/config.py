@@ -67,6 +67,16 @@ def _count(value) -> int:
     return number
 
 
+def _pages_or_auto(value) -> int | None:
+    if value is None or str(value).strip().lower() in ("", "auto"):
+        return None
+    try:
+        return _count(value)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a number of pages; write a whole number like 100, 0 for none, "
+                         "or 'auto'") from None
+
+
 def _flag(value) -> bool:
     if isinstance(value, bool):
         return value
@@ -199,6 +209,9 @@ SETTINGS = [
     Setting("PORTAL_DIRECTORY_PAGE_SIZE", 100, "Listings on one page of the directory's lists (every service, "
             "each kind of help); longer lists continue on .../page/2/ and so on, so no page grows with the "
             "directory.", _positive),
+    Setting("PORTAL_SEARCH_DELTA_MAX_PAGES", "auto", "How many pages changed since the last full search index a "
+            "build indexes on their own (in pagefind-delta/) before it indexes every page again; 'auto': 5% of the "
+            "pages, at least 50; 0: always every page.", _pages_or_auto),
     Setting("PORTAL_REPORT_PROBLEM_TO", "", "Where 'Report a problem with this listing' goes: a GitHub repository "
             "(https://github.com/OWNER/REPO, opens a prefilled issue) or an email address. Empty: the link leads "
             "to the About page, which asks readers to call the clinic.", _report_to),

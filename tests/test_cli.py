@@ -70,3 +70,12 @@ def test_serve_preview_serves_the_last_builds_search_index(app, tmp_path):
     response = app.test_client().get("/pagefind/pagefind.js")
     assert response.status_code == 200 and b"export const search" in response.data
     response.close()
+    # No delta index beside it: the search still learns there is none, without a 404 in the console.
+    response = app.test_client().get("/pagefind-delta/state.json")
+    assert response.status_code == 200 and response.get_json() == {"delta": False}
+    response.close()
+    (tmp_path / "pagefind-delta").mkdir()
+    (tmp_path / "pagefind-delta" / "state.json").write_text('{"delta": true, "hide_base": [], "hide_delta": []}')
+    response = app.test_client().get("/pagefind-delta/state.json")
+    assert response.status_code == 200 and response.get_json()["delta"] is True
+    response.close()

@@ -19,15 +19,50 @@ function fill(message, values) {
 }
 
 async function engine() {
-  if (!pagefind) {
-    pagefind = await import(words.pagefind);
+  pagefind ||= (async () => {
+    const pf = await import(words.pagefind);
     // No worker: it would add a 41 kB download to the first search, for indexes this small.
     // diacriticSimilarity 0: a page's hidden search words hold each name with and without its accents
     // ("azúcar", "azucar"), and Pagefind's bonus for a word typed with its accents goes only to the pages
     // that lack the plain spelling, so it would rank the pages made to be found below the others.
-    await pagefind.options({ baseUrl: words.base, noWorker: true, ranking: { diacriticSimilarity: 0 } });
-  }
+    await pf.options({ baseUrl: words.base, noWorker: true, ranking: { diacriticSimilarity: 0 } });
+    const hidden = await mergeDelta(pf);
+    // Every search of this script sees the results without the hidden ones (and each page once), so
+    // the ranking below picks its candidates among the pages that are really there.
+    const search = async (term, options) => {
+      const found = await pf.search(term, options);
+      const seen = new Set();
+      return { ...found, results: found.results.filter((r) => !hidden.has(r.id) && !seen.has(r.id) && seen.add(r.id)) };
+    };
+    return { ...pf, search };
+  })();
   return pagefind;
+}
+
+// The build re-indexes only the pages changed since its last full index, into pagefind-delta/, beside a
+// sample of unchanged pages (for fair word statistics). Its state.json says whether there is such an
+// index; then it is merged, and the ids of the results to drop are returned: the full index's copies of
+// the changed or removed pages, and the delta's copies of the sample pages.
+async function mergeDelta(pf) {
+  let state = {};
+  try {
+    const response = await fetch(`${words.base}pagefind-delta/state.json?ts=${Date.now()}`);
+    if (response.ok) state = await response.json();
+  } catch (error) {
+    state = {}; // offline and never saved: search the full index alone
+  }
+  // The delta has an index for every language of the site (its sample has pages of each); an older one might not.
+  const lang = (document.documentElement.lang || "").toLowerCase();
+  if (!state.delta) return new Set();
+  if (!(state.languages || []).some((code) => code === lang || code === lang.split("-")[0])) {
+    return new Set(state.hide_base || []);
+  }
+  try {
+    await pf.mergeIndex(`${words.base}pagefind-delta/`);
+  } catch (error) {
+    return new Set(); // the full index alone, as it was made
+  }
+  return new Set([...(state.hide_base || []), ...(state.hide_delta || [])]);
 }
 
 function item(page) {

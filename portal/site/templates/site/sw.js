@@ -6,7 +6,8 @@
 const SETTINGS = {{ settings|tojson }};
 const STATIC_CACHE = SETTINGS.caches + "static:" + SETTINGS.version;
 const PAGES_CACHE = SETTINGS.caches + "pages";
-const OWN_PATHS = [SETTINGS.base + "static/", SETTINGS.base + "pagefind/", SETTINGS.base + "404.html"]
+const OWN_PATHS = [SETTINGS.base + "static/", SETTINGS.base + "pagefind/", SETTINGS.base + "pagefind-delta/",
+  SETTINGS.base + "404.html"]
   .concat(SETTINGS.languages.map((lang) => SETTINGS.base + lang + "/"));
 
 self.addEventListener("install", (event) => {
