@@ -280,8 +280,11 @@ def index(staging: Path, published: Path | None, site_files: set[str], unchanged
         if not changed and not gone:
             return old, [], search
         delta = {rel for rel in dirty & pages if is_indexed(read_page(layers, rel) or b"")}
-        if 0 < len(delta) <= delta_limit(limit, len(search["ids"])):
-            return _index_delta(staging, layers, old, search, dirty, delta, progress)
+        samples = sample(search["ids"], dirty)
+        # Past the limit, or with half the pages changed (a template, a setting), a full index costs little more.
+        most = delta_limit(limit, len(search["ids"]))
+        if most and (delta or samples) and len(delta) <= most and 2 * len(delta) <= len(search["ids"]):
+            return _index_delta(staging, layers, old, search, dirty, delta, samples, progress)
     if progress:
         progress("  indexing the pages for search (Pagefind)")
     try:
@@ -298,11 +301,10 @@ def index(staging: Path, published: Path | None, site_files: set[str], unchanged
 
 
 def _index_delta(staging: Path, layers: list[Path], old: set[str], search: dict, dirty: set[str], delta: set[str],
-                 progress=None) -> tuple[set[str], list[str], dict]:
-    """Index the pages changed since the base (`delta`, of the pages changed or gone: `dirty`) and a sample
-    of the others into pagefind-delta/, and say in its state.json which results the browser drops."""
+                 samples: set[str], progress=None) -> tuple[set[str], list[str], dict]:
+    """Index the pages changed since the base (`delta`, of the pages changed or gone: `dirty`) and the sample
+    of the others (`samples`) into pagefind-delta/, and say in its state.json which results the browser drops."""
     base_ids = search["ids"]
-    samples = sample(base_ids, dirty)
     if progress:
         progress(f"  indexing the {len(delta)} pages changed since the last full index (Pagefind), "
                  f"with {len(samples)} others for comparison")

@@ -1,8 +1,15 @@
-"""An incremental build gives exactly the tree a clean build gives, after every kind of change."""
+"""An incremental build gives exactly the tree a clean build gives, after every kind of change.
+
+The search index is the exception: after a few pages changed, the build indexes just them (and a
+sample of the others) into pagefind-delta/ and keeps pagefind/ as it was. The site is then the same
+as a clean build's outside the indexes, and the pages its search can find (the base's, less those the
+delta's state.json hides, and the delta's, less its sample) are the same as the clean build's.
+"""
 from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -34,6 +41,46 @@ def tree(folder: Path) -> dict[str, object]:
                                                                                                   if unordered.group(2)
                                                                                                   else data)
     return files
+
+
+def state(site: Path) -> dict:
+    return json.loads((site / "pagefind-delta" / "state.json").read_text())
+
+
+def fragment(path: Path) -> dict:
+    return json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+
+
+def searchable(site: Path) -> dict[str, list[dict]]:
+    """What the browser's search can find in a built site: each page's indexed text, metadata and filters
+    (Pagefind's fragment), by its address; one result of each id, as search.js shows them."""
+    now = state(site)
+    hidden = set(now.get("hide_base", [])) | set(now.get("hide_delta", []))
+    found: dict[str, list[dict]] = {}
+    seen = set()
+    for bundle in ("pagefind", "pagefind-delta") if now["delta"] else ("pagefind",):
+        for path in sorted((site / bundle / "fragment").glob("*.pf_fragment")):
+            if path.stem not in hidden and path.stem not in seen:
+                seen.add(path.stem)
+                data = fragment(path)
+                found.setdefault(data["url"], []).append(data)
+    return found
+
+
+def outside_index(files: dict[str, object]) -> dict[str, object]:
+    return {rel: data for rel, data in files.items() if not rel.startswith(("pagefind/", "pagefind-delta/"))}
+
+
+def assert_same_as_clean(settings: dict, incremental: Path, clean: Path) -> None:
+    """The incremental site is the clean build's, the search index aside if it has a delta; and its search
+    finds the same pages with the same text."""
+    expected = clean_build(settings, clean)
+    assert state(clean) == {"delta": False}
+    if state(incremental)["delta"]:
+        assert outside_index(tree(incremental)) == outside_index(expected)
+    else:
+        assert tree(incremental) == expected
+    assert searchable(incremental) == searchable(clean)
 
 
 def edit_content(content: Path) -> None:
@@ -75,15 +122,18 @@ def clean_build(settings: dict, output: Path) -> dict[str, str]:
     return tree(output)
 
 
+@pytest.mark.parametrize("limit", ["auto", 0])
 @pytest.mark.parametrize("change", sorted(CHANGES))
-def test_incremental_equals_clean_after_content_change(site_dirs, content_dir, change):
+def test_incremental_equals_clean_after_content_change(site_dirs, content_dir, change, limit):
     settings, incremental, clean = site_dirs
+    settings = {**settings, "PORTAL_SEARCH_DELTA_MAX_PAGES": limit}
     first = build(settings, incremental)
     assert first.rendered == first.pages
     CHANGES[change](content_dir)
     again = build(settings, incremental)
     assert again.rendered > 0
-    assert tree(incremental) == clean_build(settings, clean)
+    assert state(incremental)["delta"] is (limit != 0)  # 0: every build indexes every page
+    assert_same_as_clean(settings, incremental, clean)
 
 
 def test_unchanged_rebuild_renders_nothing_and_rewrites_nothing(site_dirs):
@@ -107,9 +157,18 @@ def test_body_edit_rewrites_only_that_guide(site_dirs, content_dir):
     after = {p.relative_to(incremental).as_posix(): p.stat().st_mtime_ns
              for p in incremental.rglob("*") if p.is_file()}
     changed = sorted(rel for rel in after if after[rel] != before.get(rel))
-    assert [rel for rel in changed if not rel.startswith("pagefind/")] == expected
-    assert "pagefind/pagefind-entry.json" in changed  # the search index holds the new text
-    assert set(before) - set(after) <= {rel for rel in before if rel.startswith("pagefind/")}
+    assert [rel for rel in changed if not rel.startswith("pagefind-delta/")] == expected
+    # The full index is untouched; the delta index holds the new text, and its state hides the old.
+    assert {"pagefind-delta/pagefind-entry.json", "pagefind-delta/state.json"} <= set(changed)
+    assert set(before) - set(after) == set()
+    old_ids = {path.stem for path in (incremental / "pagefind" / "fragment").glob("*.pf_fragment")
+               if "/conditions/heart-failure/" in fragment(path)["url"]}
+    assert len(old_ids) == len(expected)
+    assert set(state(incremental)["hide_base"]) == old_ids
+    new = [fragment(path) for path in (incremental / "pagefind-delta" / "fragment").glob("*.pf_fragment")
+           if path.stem not in state(incremental)["hide_delta"]]
+    assert sorted(data["url"] for data in new) == sorted(f"/{rel.removesuffix('index.html')}" for rel in expected)
+    assert all("Read food labels" in data["content"].replace("\u200b", "") for data in new)  # zh: words split
 
 
 def test_incremental_equals_clean_after_template_edit(site_dirs, tmp_path):
@@ -126,6 +185,7 @@ def test_incremental_equals_clean_after_template_edit(site_dirs, tmp_path):
     override.write_text(edited)
     again = build(settings, incremental)
     assert again.rendered == again.pages
+    assert state(incremental) == {"delta": False}  # every page changed: the build indexed them all again
     assert tree(incremental) == clean_build(settings, clean)
     assert 'id="edited-note"' in (incremental / "en" / "index.html").read_text()
 
@@ -136,6 +196,7 @@ def test_incremental_equals_clean_after_config_edit(site_dirs):
     settings = {**settings, "PORTAL_CLINIC_PHONE": "(951) 555-0199"}
     again = build(settings, incremental)
     assert again.rendered == again.pages
+    assert state(incremental) == {"delta": False}
     assert tree(incremental) == clean_build(settings, clean)
     assert "555-0199" in (incremental / "en" / "conditions" / "heart-failure" / "index.html").read_text()
 
@@ -174,10 +235,81 @@ def test_incremental_equals_clean_when_the_lists_gain_or_lose_a_page(site_dirs, 
     assert {"en/resources/page/2/index.html", "directory/zip/CA.json"} <= before
     CHANGES[change](content_dir)
     build(settings, incremental)
-    assert tree(incremental) == clean_build(settings, clean)
+    assert_same_as_clean(settings, incremental, clean)
     if change == "content delete":
         assert before - lists() == {f"{lang}/resources/page/2/index.html" for lang in ("en", "es", "zh", "vi", "ar")
                                     } | {"directory/zip/CA.json"}
     else:
         assert lists() - before == {f"{lang}/{page}/index.html" for lang in ("en", "es", "zh", "vi", "ar")
                                     for page in ("resources/page/3", "categories/mental-health/page/2")}
+
+
+def edit_other_guide(content: Path) -> None:
+    guide = content / "conditions" / "high-blood-pressure" / "en.md"
+    text = guide.read_text()
+    sentence = next(line for line in text.splitlines() if line.startswith("- "))
+    guide.write_text(text.replace(sentence, sentence + " Write it down.", 1))
+
+
+def test_the_delta_holds_every_change_since_the_full_index_until_past_the_limit(site_dirs, content_dir):
+    """Each delta indexes every page changed since the full index (not just since the last build); once they
+    are more than PORTAL_SEARCH_DELTA_MAX_PAGES, the build indexes every page again and drops the delta."""
+    settings, incremental, clean = site_dirs
+    settings = {**settings, "PORTAL_SEARCH_DELTA_MAX_PAGES": 6}
+    build(settings, incremental)
+    base = {rel: data for rel, data in tree(incremental).items() if rel.startswith("pagefind/")}
+    edit_content(content_dir)  # 5 pages: the English guide and the 4 that show it untranslated
+    build(settings, incremental)
+    first = state(incremental)
+    assert first["delta"] and len(first["hide_base"]) == 5
+    assert {rel: data for rel, data in tree(incremental).items() if rel.startswith("pagefind/")} == base
+    assert_same_as_clean(settings, incremental, clean)
+    edit_other_guide(content_dir)  # 5 more: 10 changed since the full index, past the limit of 6
+    build(settings, incremental)
+    assert state(incremental) == {"delta": False}
+    assert sorted(p.name for p in (incremental / "pagefind-delta").iterdir()) == ["state.json"]  # no stale files
+    assert_same_as_clean(settings, incremental, clean)
+
+
+def test_two_deltas_in_a_row_keep_the_first_change(site_dirs, content_dir):
+    settings, incremental, clean = site_dirs
+    build(settings, incremental)
+    edit_content(content_dir)
+    build(settings, incremental)
+    first = set(state(incremental)["hide_base"])
+    edit_other_guide(content_dir)
+    build(settings, incremental)
+    assert state(incremental)["delta"] and first < set(state(incremental)["hide_base"])
+    assert_same_as_clean(settings, incremental, clean)
+    found = searchable(incremental)
+    assert "Read food labels" in found["/en/conditions/heart-failure/"][0]["content"]
+
+
+def _drop_search_cache(settings: dict, site: Path) -> None:
+    caches = list((Path(settings["PORTAL_CACHE_DIR"]) / "builds").glob("*.search.json"))
+    assert len(caches) == 1
+    caches[0].unlink()
+
+
+def _drop_base_entry(settings: dict, site: Path) -> None:
+    (site / "pagefind" / "pagefind-entry.json").unlink()
+
+
+def _spoil_search_cache(settings: dict, site: Path) -> None:
+    next((Path(settings["PORTAL_CACHE_DIR"]) / "builds").glob("*.search.json")).write_text("{not json")
+
+
+@pytest.mark.parametrize("spoil", [_drop_search_cache, _drop_base_entry, _spoil_search_cache],
+                         ids=["no url-to-id map", "no base index", "map not JSON"])
+def test_without_the_id_map_or_the_base_the_build_indexes_every_page(site_dirs, content_dir, spoil):
+    settings, incremental, clean = site_dirs
+    build(settings, incremental)
+    spoil(settings, incremental)
+    edit_content(content_dir)
+    build(settings, incremental)
+    assert state(incremental) == {"delta": False}
+    assert tree(incremental) == clean_build(settings, clean)
+    edit_other_guide(content_dir)  # and the map is back for the next build
+    build(settings, incremental)
+    assert state(incremental)["delta"]
+    assert_same_as_clean(settings, incremental, clean)
