@@ -266,10 +266,13 @@ def index(staging: Path, published: Path | None, site_files: set[str], unchanged
     pages = {rel for rel in site_files if rel.endswith(".html")}
     old = (bundle_files(published) | bundle_files(published, DELTA)) if published is not None else set()
     base_entry = published / BUNDLE / ENTRY if published is not None else None
-    usable = bool(search) and base_entry.is_file() and f"{DELTA}/{STATE}" in old \
+    usable = isinstance(search, dict) and isinstance(search.get("ids"), dict) and isinstance(search.get("dirty"), list) \
+        and base_entry.is_file() and f"{DELTA}/{STATE}" in old \
         and search.get("entry") == hashlib.sha256(base_entry.read_bytes()).hexdigest()
     gone = {rel for rel in removed if rel.endswith(".html")}
-    if usable and pages <= unchanged and not gone:
+    most = delta_limit(limit, len(search["ids"])) if usable else 0
+    fits = usable and (not search["dirty"] or 0 < len(search["dirty"]) <= most)  # (the limit may have been lowered)
+    if fits and pages <= unchanged and not gone:
         return old, [], search
     layers = [staging, published] if published else [staging]
     if usable:
@@ -277,12 +280,11 @@ def index(staging: Path, published: Path | None, site_files: set[str], unchanged
         changed = {rel for rel in pages - unchanged
                    if not (published / rel).is_file() or (published / rel).read_bytes() != (staging / rel).read_bytes()}
         dirty = set(search["dirty"]) | changed | gone
-        if not changed and not gone:
+        if fits and not changed and not gone:
             return old, [], search
         delta = {rel for rel in dirty & pages if is_indexed(read_page(layers, rel) or b"")}
         samples = sample(search["ids"], dirty)
         # Past the limit, or with half the pages changed (a template, a setting), a full index costs little more.
-        most = delta_limit(limit, len(search["ids"]))
         if most and (delta or samples) and len(delta) <= most and 2 * len(delta) <= len(search["ids"]):
             return _index_delta(staging, layers, old, search, dirty, delta, samples, progress)
     if progress:
