@@ -123,3 +123,24 @@ def test_after_compaction_the_search_has_no_delta(delta_site, watched):
     assert any("/sub/pagefind-delta/state.json" in url for url in requested)
     assert not any("pagefind-delta/pagefind-entry.json" in url for url in requested)
     assert errors == []
+
+
+def test_a_delta_that_cannot_be_merged_leaves_the_full_index_searchable(delta_site, watched):
+    """state.json names a delta whose files are not there (a host that lost them): the search uses the full
+    index as it was made, instead of failing on every search."""
+    server, output, settings, content = delta_site
+    page, errors = watched
+    guide = content / "conditions" / "heart-failure" / "en.md"
+    guide.write_text(guide.read_text().replace("Write your weight in a logbook.", "Write your weight in a diary."))
+    build(settings, output)
+    assert state(output)["delta"] is True
+    entry = output / "pagefind-delta" / "pagefind-entry.json"
+    saved = entry.read_bytes()
+    entry.unlink()
+    try:
+        assert search(page, server, "Heart failure")  # the full index's pages, the old text
+        assert page.locator("[data-search-status]").inner_text().startswith("Pages found")
+    finally:
+        entry.write_bytes(saved)
+    assert [error for error in errors if "pagefind-entry.json" not in error and "404" not in error] == []
+    assert search(page, server, "diary") == [HEART]

@@ -57,7 +57,10 @@ async function mergeDelta(pf) {
   if (!(state.languages || []).some((code) => code === lang || code === lang.split("-")[0])) {
     return new Set(state.hide_base || []);
   }
+  // Pagefind keeps an index it could not merge, and every later search would fail on it: the delta's
+  // entry file is asked for first (a site half-published, or offline with only state.json saved).
   try {
+    if (!(await fetch(`${words.base}pagefind-delta/pagefind-entry.json?ts=${Date.now()}`)).ok) return new Set();
     await pf.mergeIndex(`${words.base}pagefind-delta/`);
   } catch (error) {
     return new Set(); // the full index alone, as it was made
