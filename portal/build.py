@@ -349,10 +349,11 @@ def verify(layers: list[Path], base_url: str, cache_dir: str, removed: list[str]
     page has the files of its index (pagefind/ and pagefind-delta/)."""
     problems = check_site(layers, urlsplit(base_url).path or "/", Path(cache_dir) / "sitecheck" if cache_dir else None,
                           set(removed), site_files, unchanged, where)
-    if site_files is not None:
-        problems += check_index(layers, site_files - set(removed))
     if problems:
         raise BuildError(f"The built site has {len(problems)} broken link(s):", problems)
+    missing = check_index(layers, site_files - set(removed)) if site_files is not None else []
+    if missing:
+        raise BuildError("The site's search index is incomplete:", missing)
 
 
 def _publish_rank(path: Path) -> int:

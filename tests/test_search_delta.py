@@ -144,3 +144,22 @@ def test_a_delta_that_cannot_be_merged_leaves_the_full_index_searchable(delta_si
         entry.write_bytes(saved)
     assert [error for error in errors if "pagefind-entry.json" not in error and "404" not in error] == []
     assert search(page, server, "diary") == [HEART]
+
+
+def test_the_build_check_names_missing_index_files(tmp_path):
+    from portal.search.pagefind import check_index
+
+    site = tmp_path / "site"
+    (site / "pagefind-delta").mkdir(parents=True)
+    base = {"pagefind/pagefind.js", "pagefind/pagefind-entry.json"}
+    assert check_index([site], base) == ["the search index has no pagefind-delta/state.json"]
+    (site / "pagefind-delta" / "state.json").write_text('{"delta": false}')
+    assert check_index([site], base | {"pagefind-delta/state.json"}) == []
+    (site / "pagefind-delta" / "state.json").write_text('{"delta": true, "hide_base": [], "hide_delta": []}')
+    assert check_index([site], base | {"pagefind-delta/state.json"}) == [
+        "pagefind-delta/state.json names a delta index, but there is no pagefind-delta/pagefind-entry.json"]
+    (site / "pagefind-delta" / "pagefind-entry.json").write_text('{"languages": {"en": {"hash": "en_123"}}}')
+    files = base | {"pagefind-delta/state.json", "pagefind-delta/pagefind-entry.json"}
+    assert check_index([site], files) == [
+        "pagefind-delta/pagefind-entry.json names pagefind-delta/pagefind.en_123.pf_meta, which is missing"]
+    assert check_index([site], files | {"pagefind-delta/pagefind.en_123.pf_meta"}) == []
