@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shlex
 import shutil
 import subprocess
 import sys
@@ -26,6 +27,11 @@ sys.path.insert(0, str(ROOT))
 from bench.generate import generate  # noqa: E402
 from bench.pelican import compare, render as render_peer  # noqa: E402
 from portal.sitecheck import scan  # noqa: E402
+
+
+# Reading smaps_rollup walks a process's page tables: every 50 ms, at 10,000 pages, that added about 50 s
+# of system time to the build measured. A quarter second still catches Pagefind's peak, which lasts seconds.
+SAMPLE_SECONDS = 0.25
 
 
 def tree_memory_kb(pid: int) -> int:
@@ -55,7 +61,7 @@ def run_measured(command: list[str], env: dict) -> tuple[float, int, str]:
         nonlocal peak
         while not done.is_set():
             peak = max(peak, tree_memory_kb(process.pid))
-            time.sleep(0.05)
+            time.sleep(SAMPLE_SECONDS)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -130,9 +136,12 @@ def bench_scale(pages: int, runs: int, work: Path, languages: str = "en") -> dic
     toggle = ("python3 -c \"import sys,pathlib; p=pathlib.Path(sys.argv[1]); t=p.read_text(); "
               "a,b=sys.argv[2],sys.argv[3]; p.write_text(t.replace(a,b) if a in t else t.replace(b,a))\" ")
     result["no-change rebuild s"] = round(hyperfine_median(command, "true", runs, env), 2)
+    # A sentence of the guide's body: an edit of its front matter (title, summary) is shown on other pages
+    # too (lists, related links), so it renders those again, as it must.
+    sentence = next(line for line in guide.read_text().split("\n---\n", 1)[1].splitlines()
+                    if line and line[0].isalpha() and line.endswith(".")).split(". ")[0].rstrip(".")
     result["one guide changed s"] = round(hyperfine_median(
-        command, toggle + f"{guide} 'Take it as your doctor told you.' 'Take it just as your doctor told you.'"
-        if "doctor told you" in guide.read_text() else toggle + f"{guide} 'you' 'You'", runs, env), 2)
+        command, toggle + " ".join(map(shlex.quote, (str(guide), f"{sentence}.", f"{sentence}, as a rule."))), runs, env), 2)
     result["one template changed s"] = round(hyperfine_median(
         command, toggle + f"{base} 'In an emergency, call 911.' 'In an emergency, call 911 right away.'", runs, env), 2)
     result["one interface string changed s"] = round(hyperfine_median(

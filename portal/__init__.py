@@ -38,18 +38,19 @@ def create_app(settings: dict | None = None, library: Library | None = None, syn
     compile_catalogs()
     Babel(app, locale_selector=_locale, default_translation_directories=str(TRANSLATIONS))
 
+    from portal.site import site
+
+    app.register_blueprint(site)
+    if site_only:
+        return app
     from portal import db
     from portal.api import init_api
     from portal.api.cds_hooks import init_cds_hooks
     from portal.console import init_console
     from portal.errors import init_errors
     from portal.limits import init_limits
-    from portal.site import site
     from portal.site.plan_page import init_plan_page
 
-    app.register_blueprint(site)
-    if site_only:
-        return app
     if app.config["PORTAL_PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

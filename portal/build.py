@@ -422,14 +422,16 @@ def build(settings: dict, output: str | Path = "build", progress=None, workers: 
                                                                      progress)
         search_files, stale_search, search = index(staging, published, site_files, unchanged, stale, search,
                                                    app.config.get("PORTAL_SEARCH_DELTA_MAX_PAGES"), progress)
-        verify([staging, output] if published else [staging], app.config["PORTAL_BASE_URL"],
-               app.config["PORTAL_CACHE_DIR"], stale, site_files | search_files, unchanged,
-               source_namer(sources, Path(library.root)))
+        rendered = len(fingerprints) - len(unchanged)  # pages and data files
+        indexed = (staging / BUNDLE).exists() or (staging / DELTA).exists()  # a new index, full or delta
+        if rendered or stale or stale_search or indexed or published is None:  # else: the site checked last time
+            verify([staging, output] if published else [staging], app.config["PORTAL_BASE_URL"],
+                   app.config["PORTAL_CACHE_DIR"], stale, site_files | search_files, unchanged,
+                   source_namer(sources, Path(library.root)))
         stale += stale_search
         if manifest:
             manifest.unlink(missing_ok=True)  # if publishing is cut short, the next build is a full one
             search_cache.unlink(missing_ok=True)
-        rendered = sum(1 for url in fingerprints if (staging / filepath(url)).is_file())  # pages and data files
         publish(staging, output, published is not None, stale)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

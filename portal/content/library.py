@@ -181,27 +181,33 @@ class _Loader:
                        f"create {self.rel(folder)}/ with one folder per {kind}")
             return []
         tasks = []
-        for entry in sorted(folder.iterdir()):
-            if entry.name.startswith((".", "_")):
-                continue
+        # os.scandir and plain names: a library of 10,000 pages is listed in a fraction of pathlib's time.
+        with os.scandir(folder) as listing:
+            entries = sorted((e.name, e.is_dir()) for e in listing if not e.name.startswith((".", "_")))
+        for name, is_dir in entries:
+            entry = folder / name
             rel = self.rel(entry)
-            if not entry.is_dir():
+            if not is_dir:
                 self.error(rel, 1, "file", f"a {kind} must be a folder with one file per language",
                            f"move it to {self.rel(folder)}/{entry.stem}/en.md")
                 continue
-            if not SLUG_RE.match(entry.name):
-                self.error(rel, 1, "slug", f"'{entry.name}' is not a valid slug",
+            if not SLUG_RE.match(name):
+                self.error(rel, 1, "slug", f"'{name}' is not a valid slug",
                            "rename the folder with lower-case letters, digits and hyphens only")
                 continue
-            for file in sorted(entry.iterdir()):
-                if file.suffix == ".md" and file.stem not in self.languages and is_language(file.stem):
+            files = sorted(os.listdir(entry))
+            for file_name in files:
+                stem, dot, suffix = file_name.rpartition(".")
+                if not dot:
+                    stem, suffix = file_name, ""
+                if suffix == "md" and stem not in self.languages and is_language(stem):
                     continue  # a translation into a language this site does not publish
-                if file.suffix != ".md" or file.stem not in self.languages:
-                    self.error(self.rel(file), 1, "file", f"'{file.name}' is not a language file",
+                if suffix != "md" or stem not in self.languages:
+                    self.error(f"{rel}{os.sep}{file_name}", 1, "file", f"'{file_name}' is not a language file",
                                f"name it after a configured language: {', '.join(l + '.md' for l in self.languages)}")
                     continue
-                tasks.append((kind, entry.name, file.stem, file, self.rel(file)))
-            if not (entry / f"{SOURCE_LANGUAGE}.md").exists():
+                tasks.append((kind, name, stem, entry / file_name, f"{rel}{os.sep}{file_name}"))
+            if f"{SOURCE_LANGUAGE}.md" not in files:
                 self.error(rel, 1, "file", "the English page is missing",
                            f"add {rel}/{SOURCE_LANGUAGE}.md; translations are made from it")
         return tasks

