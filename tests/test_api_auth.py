@@ -118,3 +118,48 @@ def test_behind_a_proxy_each_client_has_its_own_limit(content_dir, database_url)
                            headers={"X-Forwarded-For": address}).status_code
     assert [status("203.0.113.5"), status("203.0.113.5"), status("198.51.100.7")] == [404, 429, 404]
     app.extensions["portal.db"].dispose()
+
+
+def test_a_revoked_token_or_a_disabled_user_is_refused_on_the_very_next_request(api, users, api_app):
+    """Nothing about a token is kept between requests: the request right after the revocation is refused."""
+    from sqlalchemy import select
+
+    from api_helpers import education, new_patient
+    from portal.care.users import revoke_token, set_active, token_hash
+
+    url = f"/api/v1/patients/{new_patient(api, users.nurse)}/education-records"
+    for headers, email in ((users.nurse, "nurse@clinic.example"), (users.admin, "admin@clinic.example")):
+        assert api.post(url, json=education(), headers=headers).status_code == 201
+        with api_app.app_context():
+            session = get_session()
+            if email.startswith("nurse"):
+                token = headers["Authorization"].removeprefix("Bearer ")
+                revoke_token(session, session.scalar(select(ApiToken.id).where(
+                    ApiToken.token_hash == token_hash(token))))
+            else:
+                set_active(session, email, False, None, "cli")
+            session.commit()
+        response = api.post(url, json=education(), headers=headers)
+        assert response.status_code == 401 and response.content_type == "application/problem+json", email
+
+
+def test_a_request_looks_its_token_up_once(api, users, api_app):
+    """The rate limiter's key and the route's authentication share one look-up of the token and its user."""
+    from sqlalchemy import event
+
+    from api_helpers import education, new_patient
+
+    url = f"/api/v1/patients/{new_patient(api, users.nurse)}/education-records"
+    statements: list[str] = []
+
+    def seen(_connection, _cursor, statement, *_rest):
+        statements.append(statement)
+    engine = api_app.extensions["portal.db"].engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        response = api.post(url, json=education(), headers={**users.nurse, "Idempotency-Key": "once"})
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert response.status_code == 201, response.json
+    assert sum("api_tokens" in statement for statement in statements) == 1, statements
+    assert not any("password_hash" in statement for statement in statements)

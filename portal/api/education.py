@@ -20,7 +20,7 @@ def record_education(patient_id):
     body = json_body()
     data = education.parse(education.EducationInput, body)
     session = get_session()
-    patient = patients.get(session, patient_id, g.user)
+    patient = patients.get_row(session, patient_id, g.user)
 
     def create():
         goals = care_plans.progress_goals(session, patient, data.goal_progress)

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -83,6 +83,19 @@ _BY_PUBLIC_ID = teams.VisibleQuery(select(Patient).where(Patient.public_id == bi
 def get(session: Session, patient_public_id: str, user: User) -> Patient:
     """The patient with this id, if the user may see them; else the same 404 as for an unknown id (one query)."""
     patient = session.scalar(*_BY_PUBLIC_ID.run_as(user, {"public_id": patient_public_id}))
+    if patient is None:
+        raise not_found("patient")
+    return patient
+
+
+_ROW_BY_PUBLIC_ID = teams.VisibleQuery(select(*Patient.__table__.c).where(Patient.public_id == bindparam("public_id")))
+
+
+def get_row(session: Session, patient_public_id: str, user: User) -> Row:
+    """`get` as a read-only row (the patient's columns as attributes), one Core statement and no ORM object:
+    for the write paths that only read the patient (recording education)."""
+    statement, params = _ROW_BY_PUBLIC_ID.run_as(user, {"public_id": patient_public_id})
+    patient = session.connection().execute(statement, params).first()
     if patient is None:
         raise not_found("patient")
     return patient

@@ -13,7 +13,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from portal.care import audit, passwords, sessions
@@ -165,18 +165,23 @@ def create_token(session: Session, email: str, name: str, days: int | None = Non
     return row, token
 
 
-# One indexed join, built once: every request reads the token and its user afresh (nothing is cached), so a
-# revoked (deleted) or expired token and a disabled user are refused from the very next request.
-_TOKEN_USER = (select(User, ApiToken.expires_at).join(ApiToken, ApiToken.user_id == User.id)
+# One indexed join, built once, run as a Core statement (no ORM object is made): every request reads the
+# token and its user afresh (nothing is cached), so a revoked (deleted) or expired token and a disabled
+# user are refused from the very next request. The password hash is left out: a token's user never needs it.
+_USERS = User.__table__
+_TOKEN_USER = (select(*(column for column in _USERS.c if column.name != "password_hash"), ApiToken.expires_at)
+               .join_from(_USERS, ApiToken.__table__, ApiToken.user_id == _USERS.c.id)
                .where(ApiToken.token_hash == bindparam("token_hash")))
 
 
-def user_for_token(session: Session, token: str) -> User | None:
-    """The active user a (non-expired) token belongs to, or None."""
-    row = session.execute(_TOKEN_USER, {"token_hash": token_hash(token)}).first()
-    if row is None or (row.expires_at and row.expires_at <= utcnow()) or not row.User.active:
+def user_for_token(session: Session, token: str) -> Row | None:
+    """The active user a (non-expired) token belongs to, or None: a read-only row with the user's columns
+    as attributes (id, email, name, role, active, billing_practitioner ...; not the password hash), which
+    the API uses as it would a User."""
+    row = session.connection().execute(_TOKEN_USER, {"token_hash": token_hash(token)}).first()
+    if row is None or (row.expires_at and row.expires_at <= utcnow()) or not row.active:
         return None
-    return row.User
+    return row
 
 
 def revoke_token(session: Session, token_id: int) -> bool:
