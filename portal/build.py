@@ -284,8 +284,9 @@ def index(staging: Path, published: Path | None, site_files: set[str], unchanged
             return old, [], search
         delta = {rel for rel in dirty & pages if is_indexed(read_page(layers, rel) or b"")}
         samples = sample(search["ids"], dirty)
-        # Past the limit, or with half the pages changed (a template, a setting), a full index costs little more.
-        if most and (delta or samples) and len(delta) <= most and 2 * len(delta) <= len(search["ids"]):
+        # Past the limit, or when the delta with its sample would hold half the pages (a template or a setting
+        # changed; or a small site, whose sample is most of it), a full index costs little more and is exact.
+        if most and (delta or samples) and len(delta) <= most and 2 * len(delta | samples) <= len(search["ids"]):
             return _index_delta(staging, layers, old, search, dirty, delta, samples, progress)
     if progress:
         progress("  indexing the pages for search (Pagefind)")

@@ -163,3 +163,19 @@ def test_the_build_check_names_missing_index_files(tmp_path):
     assert check_index([site], files) == [
         "pagefind-delta/pagefind-entry.json names pagefind-delta/pagefind.en_123.pf_meta, which is missing"]
     assert check_index([site], files | {"pagefind-delta/pagefind.en_123.pf_meta"}) == []
+
+
+def test_the_sample_is_a_fifth_of_a_small_site_and_at_most_200_pages_per_language():
+    from portal.search.pagefind import sample
+
+    def site(language: str, count: int) -> dict[str, str]:
+        return {f"{language}/conditions/c{n:05}/index.html": f"{language}_{n:07x}" for n in range(count)}
+
+    ids = {**site("en", 110), **site("es", 2000)}
+    changed = {"en/conditions/c00003/index.html", "es/conditions/c00010/index.html"}
+    chosen = sample(ids, changed)
+    assert not chosen & changed
+    assert 15 <= len([rel for rel in chosen if rel.startswith("en/")]) <= 21  # about a fifth of the 109 unchanged
+    assert len([rel for rel in chosen if rel.startswith("es/")]) == 200
+    assert sample(ids, changed) == chosen  # the same pages from one build to the next
+    assert sample(site("en", 3), set()) == {"en/conditions/c00000/index.html"}

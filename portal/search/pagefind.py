@@ -121,7 +121,8 @@ def page_ids(bundle: Path) -> dict[str, str]:
 
 def sample(ids: dict[str, str], excluded: set[str], size: int = SAMPLE_PAGES) -> set[str]:
     """The delta's background sample: of each language's indexed pages not in `excluded`, every k-th by
-    address, at most `size` (the same pages from one build to the next while few pages change)."""
+    address, at most `size` and at most a fifth of them (the same pages from one build to the next while
+    few pages change)."""
     by_language: dict[str, list[str]] = {}
     for rel, page_id in ids.items():
         if rel not in excluded:
@@ -129,8 +130,11 @@ def sample(ids: dict[str, str], excluded: set[str], size: int = SAMPLE_PAGES) ->
     chosen = set()
     for pages in by_language.values():
         pages.sort()
-        step = -(-len(pages) // size)
-        chosen.update(pages[::step][:size])
+        # A fifth of a small site's pages at most: its sample should not be most of it (a full index, exact,
+        # would cost about the same; see portal.build.index).
+        count = min(size, max(1, len(pages) // 5))
+        step = -(-len(pages) // count)
+        chosen.update(pages[::step][:count])
     return chosen
 
 
