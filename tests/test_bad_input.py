@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 
 import pytest
@@ -180,3 +181,16 @@ def test_impossible_ids_in_urls_are_404s_before_any_query(api_app, api, users, b
     client = api_app.test_client()
     sign_in(client)
     assert client.get(f"/console/patients/{bad_id}").status_code == 404
+
+
+def test_a_code_of_spaces_or_dashes_alone_is_refused_as_the_schema_says(api):
+    """The schema asks for a letter or digit; spaces, dots and dashes alone are no code (they are ignored)."""
+    for typed in (" ", "--", " . _ "):
+        response = api.post("/api/v1/public/codes", json={"code": typed})
+        assert response.status_code == 422, (typed, response.json)
+        assert response.json["errors"][0]["field"] == "code"
+    document = api.get("/api/v1/openapi.json").json
+    body = document["paths"]["/public/codes"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    pattern = document["components"]["schemas"][body["$ref"].rpartition("/")[2]]["properties"]["code"]["pattern"]
+    assert [typed for typed in (" ", "--", " . _ ", "K7M-2QX", "k7m 2qx") if re.fullmatch(pattern, typed)] == [
+        "K7M-2QX", "k7m 2qx"]

@@ -57,8 +57,10 @@ class AssignmentInput(Body):
 class CodeInput(Body):
     """A reading code as the patient typed it; dashes, spaces and case do not matter."""
 
-    code: str = Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9 ._-]+$", examples=["K7M-2QX"],
-                      description="Letters and digits; spaces, dots, dashes and underscores are ignored")
+    # At least one letter or digit: the rest is ignored, so " " or "--" is no code (and the schema says so).
+    code: str = Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9 ._-]*[A-Za-z0-9][A-Za-z0-9 ._-]*$",
+                      examples=["K7M-2QX"], description="Letters and digits; spaces, dots, dashes and underscores "
+                      "are ignored")
 
 
 def parse(model: type[BaseModel], body: dict):
