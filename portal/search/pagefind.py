@@ -53,9 +53,14 @@ def _link(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
+def _find(layers: list[Path], rel: str) -> Path | None:
+    """The file of page `rel` of the site seen through its layers (first wins), or None."""
+    return next((layer / rel for layer in layers if (layer / rel).is_file()), None)
+
+
 def read_page(layers: list[Path], rel: str) -> bytes | None:
     """The bytes of page `rel` of the site seen through its layers (first wins), or None."""
-    source = next((layer / rel for layer in layers if (layer / rel).is_file()), None)
+    source = _find(layers, rel)
     return source.read_bytes() if source is not None else None
 
 
@@ -76,7 +81,7 @@ def index_site(layers: list[Path], pages: set[str], destination: Path, bundle_na
     bundle = (destination / bundle_name).resolve()
     try:
         for rel in sorted(p for p in pages if p.endswith(".html")):
-            source = next((layer / rel for layer in layers if (layer / rel).is_file()), None)
+            source = _find(layers, rel)
             if source is None:
                 continue
             if rel in samples:
