@@ -385,12 +385,17 @@ def publish(staging: Path, output: Path, incremental: bool, stale: list[str]) ->
                 continue  # unchanged bytes: keep the old file and its date (rsync, CDNs)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, target)
+    folders = set()
     for rel in stale:
         (output / rel).unlink(missing_ok=True)
-        parent = (output / rel).parent
-        while parent != output and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
-            parent = parent.parent
+        folders.update((output / rel).parents)
+    # Folders left empty go too, deepest first. rmdir refuses a folder that still holds something, so no
+    # folder is listed: listing it once per file removed was quadratic (a delta replaces hundreds of files).
+    for folder in sorted((f for f in folders if output in f.parents), key=lambda f: len(f.parts), reverse=True):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
 
 
 def _manifest_path(settings: dict, output: Path) -> Path | None:

@@ -67,6 +67,10 @@ def searchable(site: Path) -> dict[str, list[dict]]:
     return found
 
 
+def folders(site: Path) -> dict[str, None]:
+    return dict.fromkeys(sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_dir()))
+
+
 def outside_index(files: dict[str, object]) -> dict[str, object]:
     return {rel: data for rel, data in files.items() if not rel.startswith(("pagefind/", "pagefind-delta/"))}
 
@@ -78,8 +82,10 @@ def assert_same_as_clean(settings: dict, incremental: Path, clean: Path) -> None
     assert state(clean) == {"delta": False}
     if state(incremental)["delta"]:
         assert outside_index(tree(incremental)) == outside_index(expected)
+        assert outside_index(folders(incremental)) == outside_index(folders(clean))  # none left empty
     else:
         assert tree(incremental) == expected
+        assert folders(incremental) == folders(clean)
     assert searchable(incremental) == searchable(clean)
 
 
