@@ -158,10 +158,16 @@ def _programs(value) -> tuple[str, ...]:
     return parse_setting(value)
 
 
+PUBLIC_RATE_LIMIT = "30 per minute; 300 per hour"
+API_RATE_LIMIT = "600 per minute"
+
+
 def _rate(value) -> str:
+    value = str(value).strip()
+    if value in (PUBLIC_RATE_LIMIT, API_RATE_LIMIT):
+        return value  # the defaults, checked by tests/test_config.py rather than at every start (a 40 ms import)
     from limits import parse_many
 
-    value = str(value).strip()
     try:
         parse_many(value)
     except ValueError:
@@ -244,9 +250,9 @@ SETTINGS = [
             "like https://clinic.example.org; empty: no other origin.", _origin),
     Setting("PORTAL_RATELIMIT_STORAGE", "memory://", "Where rate-limit counters live: memory:// (one process) "
             "or redis://host:6379 (shared by every worker; gunicorn refuses several workers with memory://).", lambda v: str(v).strip() or "memory://"),
-    Setting("PORTAL_PUBLIC_RATE_LIMIT", "30 per minute; 300 per hour", "Requests one address may make to the "
+    Setting("PORTAL_PUBLIC_RATE_LIMIT", PUBLIC_RATE_LIMIT, "Requests one address may make to the "
             "public code endpoint.", _rate),
-    Setting("PORTAL_API_RATE_LIMIT", "600 per minute", "Requests one token (or address) may make to the rest "
+    Setting("PORTAL_API_RATE_LIMIT", API_RATE_LIMIT, "Requests one token (or address) may make to the rest "
             "of the API and the console.", _rate),
     Setting("PORTAL_PROXY_COUNT", 0, "Proxies in front of the portal (nginx, a load balancer) whose "
             "X-Forwarded-For/-Proto/-Host to trust, so rate limits count each client; 0: none. WARNING: set it "

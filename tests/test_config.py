@@ -53,3 +53,17 @@ def test_every_command_and_option_is_documented(name, command):
         for option in param.opts:
             if option.startswith("--"):
                 assert re.search(rf"{re.escape(option)}\b", README), f"{name} {option} is not in the README"
+
+
+def test_the_default_rate_limits_are_ones_the_limiter_reads():
+    """They are let through without parsing at start-up (importing `limits` is the slow part), so this checks them."""
+    from limits import parse_many
+
+    from portal.config import API_RATE_LIMIT, PUBLIC_RATE_LIMIT
+
+    assert [str(limit) for limit in parse_many(PUBLIC_RATE_LIMIT)] == ["30 per 1 minute", "300 per 1 hour"]
+    assert [str(limit) for limit in parse_many(API_RATE_LIMIT)] == ["600 per 1 minute"]
+    values = load_settings({}, environ={})
+    assert values["PORTAL_PUBLIC_RATE_LIMIT"] == PUBLIC_RATE_LIMIT and values["PORTAL_API_RATE_LIMIT"] == API_RATE_LIMIT
+    with pytest.raises(StartupError, match="PORTAL_API_RATE_LIMIT: '600 a minute' is not a rate limit"):
+        load_settings({"PORTAL_API_RATE_LIMIT": "600 a minute"}, environ={})
