@@ -75,7 +75,7 @@ def test_a_failed_search_index_keeps_the_last_good_site(content_dir, tmp_path, m
     before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
     guide = content_dir / "conditions" / "heart-failure" / "en.md"
     guide.write_text(guide.read_text().replace("Eat less salt.", "Eat less salt. Read food labels."))
-    monkeypatch.setattr(pagefind.sys, "executable", "/bin/false")  # Pagefind cannot run
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")  # Pagefind cannot run
     with pytest.raises(BuildError) as failure:
         build(settings, output)
     assert failure.value.title == "The search index could not be built:"
@@ -85,3 +85,17 @@ def test_a_failed_search_index_keeps_the_last_good_site(content_dir, tmp_path, m
     monkeypatch.undo()
     assert build(settings, output).rendered == 5  # the next build finishes the job
     assert b"Read food labels" in (output / "en" / "conditions" / "heart-failure" / "index.html").read_bytes()
+
+
+def test_pagefind_is_run_as_its_own_binary_and_a_missing_one_is_named(tmp_path, monkeypatch):
+    from pagefind_bin_extended import get_executable
+
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    assert pagefind._pagefind() == [str(get_executable())]  # not a Python started only to exec it
+    page = tmp_path / "site" / "en" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('<html lang="en"><body><main data-pagefind-body>Water pills</main></body></html>')
+    assert pagefind.index_site([tmp_path / "site"], {"en/index.html"}, tmp_path / "out")[0] == 1
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    with pytest.raises(pagefind.PagefindError, match="Pagefind could not be started: .*no-such-pagefind"):
+        pagefind.index_site([tmp_path / "site"], {"en/index.html"}, tmp_path / "out")

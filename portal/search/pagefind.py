@@ -69,6 +69,18 @@ def is_indexed(html: bytes) -> bool:
     return b"data-pagefind-body" in html
 
 
+def _pagefind() -> list[str]:
+    """The command that runs Pagefind: its binary, found as `python -m pagefind` finds it (PAGEFIND_BINARY_PATH,
+    else the extended wheel's), started directly, which saves starting a Python only to exec it."""
+    if path := os.environ.get("PAGEFIND_BINARY_PATH"):
+        return [path]
+    try:
+        from pagefind_bin_extended import get_executable
+    except ImportError:
+        return [sys.executable, "-m", "pagefind"]
+    return [str(get_executable())]
+
+
 def index_site(layers: list[Path], pages: set[str], destination: Path, bundle_name: str = BUNDLE,
                samples: set[str] = frozenset()) -> tuple[int, set[str]]:
     """Index the HTML files `pages` (paths in the site, each read from the first layer that has it).
@@ -89,7 +101,7 @@ def index_site(layers: list[Path], pages: set[str], destination: Path, bundle_na
                 (scratch / rel).write_bytes(_BODY.sub(lambda m: m.group(0) + _SAMPLE_MARK, source.read_bytes(), 1))
             else:
                 _link(source, scratch / rel)
-        command = [sys.executable, "-m", "pagefind", "--site", str(scratch.resolve()), "--output-path", str(bundle)]
+        command = [*_pagefind(), "--site", str(scratch.resolve()), "--output-path", str(bundle)]
         try:
             done = subprocess.run(command, capture_output=True, text=True, check=False)
         except OSError as exc:
@@ -105,7 +117,7 @@ def index_site(layers: list[Path], pages: set[str], destination: Path, bundle_na
         for path in [bundle / "pagefind.js", bundle / "pagefind-worker.js", *bundle.glob("wasm.*.pagefind")]:
             path.unlink(missing_ok=True)
     indexed = next((int(line.split()[1]) for line in done.stdout.splitlines()
-                    if line.strip().startswith("Indexed ") and line.strip().endswith(" pages")), 0)
+                    if line.strip().startswith("Indexed ") and line.strip().endswith((" page", " pages"))), 0)
     return indexed, {p.relative_to(destination).as_posix() for p in bundle.rglob("*") if p.is_file()}
 
 
