@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate  # noqa: E402
-from portal.search.pagefind import BUNDLE, DELTA, STATE, index_site, write_state  # noqa: E402
+from portal.build import _index_delta  # noqa: E402
+from portal.search.pagefind import BUNDLE, DELTA, SAMPLE_PAGES, STATE, index_site, page_ids, sample, write_state  # noqa: E402
 
 EDITED = "conditions/condition-00001/en.md"
 OLD, NEW = "Everyone feels worried or nervous at times.", "Everyone feels worried or nervous some days."
@@ -73,11 +74,12 @@ def serve(site: Path, index_root: Path):
     return server
 
 
-def variants(site: Path, work: Path) -> dict[str, Path]:
+def variants(site: Path, work: Path, sizes: list[int]) -> dict[str, Path]:
     """Folders holding pagefind/ and pagefind-delta/: the delta as built, a delta without its sample,
-    and a full index of the same pages."""
+    deltas with samples of other sizes (made as the build makes its delta), and a full index of the same pages."""
     built, alone, full = work / "v-built", work / "v-alone", work / "v-full"
-    for folder in (built, alone, full):
+    others = {size: work / f"v-sample-{size}" for size in sizes if size != SAMPLE_PAGES}
+    for folder in (built, alone, full, *others.values()):
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
     for name in (BUNDLE, DELTA):
@@ -87,13 +89,20 @@ def variants(site: Path, work: Path) -> dict[str, Path]:
     shutil.copytree(site / BUNDLE, alone / BUNDLE)
     index_site([site], {PAGE.lstrip("/") + "index.html"}, alone, DELTA)
     write_state(alone / DELTA, {**state, "hide_delta": []})
+    base_ids = page_ids(site / BUNDLE)
+    edited = PAGE.lstrip("/") + "index.html"
+    for size, folder in others.items():
+        shutil.copytree(site / BUNDLE, folder / BUNDLE)
+        _index_delta(folder, [site], set(), {"ids": base_ids, "dirty": []}, {edited}, {edited},
+                     sample(base_ids, {edited}, size))
     index_site([site], {p.relative_to(site).as_posix() for p in site.rglob("*.html")}, full)
     write_state(full / DELTA, {"delta": False})
-    return {"delta with its sample (as built)": built, "delta of the edited page alone": alone,
-            "full index (clean build)": full}
+    return {f"delta with its sample of {SAMPLE_PAGES} (as built)": built,
+            **{f"delta with a sample of {size}": folder for size, folder in others.items()},
+            "delta of the edited page alone": alone, "full index (clean build)": full}
 
 
-def measure(site: Path, roots: dict[str, Path], word: str) -> dict:
+def measure(site: Path, roots: dict[str, Path], word: str, more_words: list[str]) -> dict:
     from playwright.sync_api import sync_playwright
 
     figures = {}
@@ -108,6 +117,7 @@ def measure(site: Path, roots: dict[str, Path], word: str) -> dict:
                 page.goto(f"{base}/en/search/")
                 page.wait_for_load_state("networkidle")
                 figures[name] = page.evaluate(MEASURE, word)
+                figures[name]["words"] = {other: page.evaluate(MEASURE, other) for other in more_words}
                 context.close()
                 # A first search as a reader makes it, through search.js: what it downloads.
                 context = browser.new_context()
@@ -135,6 +145,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=1000, help="content pages of the synthetic site")
     parser.add_argument("--word", default="anxiety", help="a word of the edited guide's title")
+    parser.add_argument("--words", nargs="*", default=["worried", "panic", "breathing", "caffeine", "therapy",
+                                                         "muscles", "asleep", "alcohol", "doctor", "fear"],
+                        help="more words of the edited guide: the edited page's score for each, in every variant")
+    parser.add_argument("--samples", type=int, nargs="*", default=[SAMPLE_PAGES],
+                        help="sample sizes to compare, each made into a delta as the build makes one")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "care-guide-bench-delta")
     args = parser.parse_args()
     work = args.work
@@ -145,7 +160,7 @@ def main() -> None:
     guide = content / EDITED
     guide.write_text(guide.read_text().replace(OLD, NEW))
     build(content, site, cache)
-    figures = measure(site, variants(site, work), args.word)
+    figures = measure(site, variants(site, work, args.samples), args.word, args.words)
     print(json.dumps(figures, indent=2))
     print(f"\n| {args.pages:,} pages, '{args.word}' | rank of the edited page | its score | best score | results "
           f"| first search: bytes | of which pagefind-delta/ |")
@@ -153,6 +168,18 @@ def main() -> None:
     for name, f in figures.items():
         print(f"| {name} | {f['rank']} | {f['score']:.2f} | {f['best']:.2f} | {f['results']} | {f['bytes']:,} "
               f"| {f['delta_bytes']:,} ({f['delta_requests']} requests) |")
+    full = figures["full index (clean build)"]["words"]
+    print(f"\n| {args.pages:,} pages, {len(full)} more words of the edited guide | its score vs the full index's: "
+          "median error | largest error | rank, mean distance from the full index's |")
+    print("|---|---|---|---|")
+    for name, f in figures.items():
+        errors = sorted(abs(f["words"][w]["score"] / full[w]["score"] - 1) for w in full if f["words"][w]["score"])
+        if len(errors) < len(full):
+            print(f"| {name} | (the page is not found for {len(full) - len(errors)} words) | | |")
+            continue
+        ranks = [abs(f["words"][w]["rank"] - full[w]["rank"]) for w in full]
+        print(f"| {name} | {100 * errors[len(errors) // 2]:.0f} % | {100 * errors[-1]:.0f} % | "
+              f"{sum(ranks) / len(ranks):.1f} |")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ drop: the base's copies of the pages changed since, and the delta's copies of th
 from __future__ import annotations
 
 import gzip
+import hashlib
+import heapq
 import json
 import os
 import re
@@ -31,7 +33,7 @@ BUNDLE = "pagefind"  # the folder of the site that holds the index
 ENTRY = "pagefind-entry.json"  # names the current index files, so it is published after them
 DELTA = "pagefind-delta"  # the folder of the index of the pages changed since the base was made
 STATE = "state.json"  # in DELTA: whether there is a delta, and which results to drop; published last
-SAMPLE_PAGES = 200  # unchanged pages of each language indexed into the delta, for its word statistics
+SAMPLE_PAGES = 100  # unchanged pages of each language indexed into the delta, for its word statistics
 # A sample page is marked in the delta's copy, so its fragment (and the id Pagefind gives it) differs from
 # the base's copy of the same page: the browser drops the one and keeps the other.
 _SAMPLE_MARK = b'<span hidden data-pagefind-meta="delta_sample:1"></span>'
@@ -137,21 +139,20 @@ def page_ids(bundle: Path) -> dict[str, str]:
 
 
 def sample(ids: dict[str, str], excluded: set[str], size: int = SAMPLE_PAGES) -> set[str]:
-    """The delta's background sample: of each language's indexed pages not in `excluded`, every k-th by
-    address, at most `size` and at most a fifth of them (the same pages from one build to the next while
-    few pages change)."""
+    """The delta's background sample: of each language's indexed pages not in `excluded`, at most `size` and at
+    most a fifth of them, chosen by a hash of their address: a stable pseudo-random draw (the same pages from
+    one build to the next while few pages change). Every k-th page by address would follow any period in the
+    addresses (a library whose pages come in a repeating order would be sampled from a few kinds of page)."""
     by_language: dict[str, list[str]] = {}
     for rel, page_id in ids.items():
         if rel not in excluded:
             by_language.setdefault(page_id.rpartition("_")[0], []).append(rel)
     chosen = set()
     for pages in by_language.values():
-        pages.sort()
         # A fifth of a small site's pages at most: its sample should not be most of it (a full index, exact,
         # would cost about the same; see portal.build.index).
         count = min(size, max(1, len(pages) // 5))
-        step = -(-len(pages) // count)
-        chosen.update(pages[::step][:count])
+        chosen.update(heapq.nsmallest(count, pages, key=lambda rel: hashlib.blake2b(rel.encode(), digest_size=8).digest()))
     return chosen
 
 
