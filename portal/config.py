@@ -137,6 +137,8 @@ def _cds_issuers(value) -> dict:
             raise ValueError(f"'{path}' is not JSON; write {{\"ISSUER\": {{\"keys\": [JWK, ...]}}}}") from None
     if not isinstance(data, dict):
         raise ValueError("the issuers file must hold an object: {\"ISSUER\": {\"keys\": [JWK, ...]}}")
+    if not data:
+        return {}  # (settings already read, as the app is given them, hold {}: no need to import jwt)
     import jwt
 
     issuers = {}

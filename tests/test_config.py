@@ -67,3 +67,15 @@ def test_the_default_rate_limits_are_ones_the_limiter_reads():
     assert values["PORTAL_PUBLIC_RATE_LIMIT"] == PUBLIC_RATE_LIMIT and values["PORTAL_API_RATE_LIMIT"] == API_RATE_LIMIT
     with pytest.raises(StartupError, match="PORTAL_API_RATE_LIMIT: '600 a minute' is not a rate limit"):
         load_settings({"PORTAL_API_RATE_LIMIT": "600 a minute"}, environ={})
+
+
+def test_settings_read_again_import_no_jwt_without_cds_issuers():
+    """create_app reads the settings it is given again; with no CDS issuers that must not import PyJWT (60 ms)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from portal.config import load_settings; load_settings(load_settings({}, environ={}), "
+            "environ={}); print('jwt' in sys.modules, 'limits' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).parent.parent)
+    assert done.stdout.split() == ["False", "False"]
