@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 import zipcodes
@@ -73,6 +73,11 @@ class _Places(dict):
     def items(self):
         return ((code, ZipPlace._make(place)) for code, place in dict.items(self))
 
+    @cached_property
+    def states(self) -> frozenset[str]:
+        """The states that have ZIP codes."""
+        return frozenset(place[2] for place in dict.values(self))
+
 
 def _read_table() -> dict[str, tuple]:
     return {z["zip_code"]: (round(float(z["lat"]), DECIMALS), round(float(z["long"]), DECIMALS), z["state"],
@@ -115,8 +120,7 @@ def served_states(resources) -> list[str]:
             states.update(area.states)
             states.update(county_state(county) for county in area.counties)
             states.update(place.state for code in area.zip_codes if (place := zip_place(code)))
-    with_zips = {place.state for place in _table().values()}
-    return sorted(states & with_zips)
+    return sorted(states & _table().states)
 
 
 def state_file(state: str) -> dict:
