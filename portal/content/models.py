@@ -142,9 +142,11 @@ LanguageCode = Annotated[str, BeforeValidator(_language_code), Field(examples=["
 
 
 class Strict(BaseModel):
-    """Unknown fields are errors: a typo must not silently drop information."""
+    """Unknown fields are errors: a typo must not silently drop information. Validators are built when a
+    model first validates (defer_build), not at import: a rebuild that finds every page in its cache never
+    validates, and so never builds them."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class Source(Strict):
