@@ -344,12 +344,13 @@ def source_namer(sources: dict[str, str], content_root: Path):
     return where
 
 
-def verify(layers: list[Path], base_url: str, cache_dir: str, removed: list[str] = (),
+def verify(layers: list[Path], base_url: str, state_file: Path | None, removed: list[str] = (),
            site_files: set[str] | None = None, unchanged: set[str] = frozenset(), where=None) -> None:
     """Step 5: every internal link and asset resolves and nothing loads from another site, and the search
-    page has the files of its index (pagefind/ and pagefind-delta/)."""
-    problems = check_site(layers, urlsplit(base_url).path or "/", Path(cache_dir) / "sitecheck" if cache_dir else None,
-                          set(removed), site_files, unchanged, where)
+    page has the files of its index (pagefind/ and pagefind-delta/). The link check keeps what it read of
+    each page in `state_file` (one per built site), for the next build."""
+    problems = check_site(layers, urlsplit(base_url).path or "/", state_file, set(removed), site_files, unchanged,
+                          where)
     if problems:
         raise BuildError(f"The built site has {len(problems)} broken link(s):", problems)
     missing = check_index(layers, site_files - set(removed)) if site_files is not None else []
@@ -426,9 +427,9 @@ def build(settings: dict, output: str | Path = "build", progress=None, workers: 
         rendered = len(fingerprints) - len(unchanged)  # pages and data files
         indexed = (staging / BUNDLE).exists() or (staging / DELTA).exists()  # a new index, full or delta
         if rendered or stale or stale_search or indexed or published is None:  # else: the site checked last time
-            verify([staging, output] if published else [staging], app.config["PORTAL_BASE_URL"],
-                   app.config["PORTAL_CACHE_DIR"], stale, site_files | search_files, unchanged,
-                   source_namer(sources, Path(library.root)))
+            check_state = manifest.with_suffix(".sitecheck.sqlite") if manifest else None
+            verify([staging, output] if published else [staging], app.config["PORTAL_BASE_URL"], check_state, stale,
+                   site_files | search_files, unchanged, source_namer(sources, Path(library.root)))
         stale += stale_search
         if manifest:
             manifest.unlink(missing_ok=True)  # if publishing is cut short, the next build is a full one
