@@ -101,14 +101,15 @@ def _check(layers: list[Path], base_path: str, state: ScanState | None, hidden: 
     saved = state.scans((names.keys() - kept | gone) & known) if state else {}
     scans: dict = {}  # rel -> (identity, links, ids) of each page checked
     for rel in sorted(names.keys() - kept):
-        stat = _file(layers, names, rel).stat()
+        path = _file(layers, names, rel)
+        stat = path.stat()
         identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
         hit = saved[rel][0] if rel in saved else None
         if hit and hit[0] == identity:
             scans[rel] = hit
         else:
             reader = scan_manifest if rel.endswith(".webmanifest") else scan
-            scans[rel] = (identity, *reader(_file(layers, names, rel).read_text(encoding="utf-8")))
+            scans[rel] = (identity, *reader(path.read_text(encoding="utf-8")))
     if kept:  # the unchanged pages linking to a file that went, or to an #anchor a page may have lost
         lost_ids = {rel for rel, (_identity, _links, ids) in scans.items()
                     if rel not in saved or saved[rel][0][2] - ids}
