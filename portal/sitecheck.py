@@ -98,7 +98,7 @@ def _check(layers: list[Path], base_path: str, state: ScanState | None, hidden: 
     known = state.pages() if state else set()
     kept = trusted & known & names.keys()  # unchanged since their saved scan: not opened
     gone = known - names.keys()
-    saved = state.scans((names.keys() - kept | gone) & known) if state else {}
+    saved = state.scans(((names.keys() - kept) | gone) & known) if state else {}
     scans: dict = {}  # rel -> (identity, links, ids) of each page checked
     for rel in sorted(names.keys() - kept):
         path = _file(layers, names, rel)

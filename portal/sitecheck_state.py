@@ -2,14 +2,14 @@
 
 One SQLite file per built site. `pages` holds, for each page that passed the last check, the
 file it was read from (inode, size, modification time), and its links, ids and the files those
-links resolved to (JSON, compressed);
-`links` is the reverse index, one row per page and file it links to, so a rebuild finds the few
-unchanged pages to check again (those linking to a page that went, or to an #anchor of a page that
-changed) without reading the others. A rebuild reads the rows it needs and rewrites only the rows of
-the pages it checked, in one transaction.
+links resolved to (JSON, compressed); `links` is the reverse index, one row per page and file it
+links to, so a rebuild finds the few unchanged pages to check again (those linking to a page that
+went, or to an #anchor of a page that changed) without reading the others. A rebuild reads the rows
+it needs and rewrites only the rows of the pages it checked, in one transaction.
 
 The state is only ever a shortcut: a file that is missing, damaged, of another version or of
-another base path is started afresh, and the check then reads and checks every page.
+another base path is started afresh, and the check then reads and checks every page. A state that
+cannot be written is deleted, so that it never describes a site older than the one published.
 """
 from __future__ import annotations
 
@@ -56,9 +56,13 @@ class ScanState:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = self._open()
-        except sqlite3.DatabaseError:
-            self.path.unlink(missing_ok=True)  # not a database, or damaged: start afresh
+        except sqlite3.DatabaseError:  # not a database, or damaged: start afresh
+            self._delete()
             self._db = self._open()
+
+    def _delete(self) -> None:
+        for path in (self.path, self.path.with_name(self.path.name + "-journal")):  # (a stale journal too)
+            path.unlink(missing_ok=True)
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, isolation_level=None)  # transactions are begun explicitly
@@ -85,7 +89,7 @@ class ScanState:
     def reset(self) -> None:
         """Forget every saved scan (the state was found damaged while in use)."""
         self._db.close()
-        self.path.unlink(missing_ok=True)
+        self._delete()
         self._db = self._open()
 
     def close(self) -> None:
@@ -112,8 +116,11 @@ class ScanState:
         found = {}
         for rel, inode, size, mtime_ns, scan in self._batches(
                 "SELECT rel, inode, size, mtime_ns, scan FROM pages WHERE rel IN ({})", names):
-            links, ids, targets = _unpack(scan)
-            found[rel] = (((inode, size, mtime_ns), [tuple(link) for link in links], set(ids)), dict(targets))
+            try:
+                links, ids, targets = _unpack(scan)
+                found[rel] = (((inode, size, mtime_ns), [tuple(link) for link in links], set(ids)), dict(targets))
+            except (ValueError, TypeError) as exc:
+                raise StateError(f"the saved scan of {rel} is damaged: {exc}") from None
         return found
 
     def linking_to(self, targets: Iterable[str], anchored: Iterable[str]) -> set[str]:
@@ -139,6 +146,9 @@ class ScanState:
                            sorted((target, rel, fragment) for rel, (_scan, targets) in scanned.items()
                                   if old_targets.get(rel) != targets for target, fragment in targets.items()))
             db.execute("COMMIT")
+        except sqlite3.DatabaseError:  # (disk full, file damaged): the next check reads every page
+            db.close()
+            self._delete()
         except BaseException:
             if db.in_transaction:
                 db.execute("ROLLBACK")

@@ -165,3 +165,22 @@ def test_with_an_intact_state_the_same_trusted_page_is_not_read(checked):
     (site / "b.html").write_text('<a href="/nowhere.html">x</a>')
     (site / "a.html").write_text('<h2 id="top">A, changed</h2><a href="/b.html">b</a>')
     assert check(site, state, changed={"a.html"}) == []
+
+
+def test_a_state_that_cannot_be_written_is_deleted(checked, monkeypatch):
+    """Else it would describe the site before this check, and the next build would trust its old scans."""
+    site, state = checked
+
+    def disk_full(value):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr("portal.sitecheck_state._pack", disk_full)
+    (site / "b.html").write_text('<h2 id="dose">Dose</h2><a href="/index.html">home</a><a href="/c.html">c</a>')
+    assert check(site, state, changed={"b.html"}) == []  # the check passed; only its state is lost
+    assert not state.exists()
+    monkeypatch.undo()
+    (site / "b.html").write_text('<a href="/nowhere.html">x</a>')  # trusted by the next build, so read only afresh
+    assert check(site, state, changed={"a.html"}) == [
+        "b.html: broken link /nowhere.html (no file nowhere.html)",
+        "index.html: link /b.html#dose names #dose, which is not on that page",
+    ]
