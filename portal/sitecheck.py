@@ -1,21 +1,21 @@
 """Check a built site: every internal link, asset and #anchor resolves; nothing loads from elsewhere.
 
 Pages are scanned with regular expressions (the site's own templates write every attribute in
-double quotes), and what a file holds is cached by its inode, size and modification time, so
-a rebuild that kept most files as they were only scans the files it rewrote.
+double quotes). A build keeps the scans of the last check that passed (portal.sitecheck_state), by
+each file's inode, size and modification time, so a rebuild that kept most files as they were only
+scans the files it rewrote, and checks again only the unchanged pages that link to what changed.
 """
 from __future__ import annotations
 
 import html
 import json
-import os
-import pickle
 import re
 from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote, urljoin
 
 from portal.content.links import SITE_SCHEMES, link_problem
+from portal.sitecheck_state import ScanState, StateError
 
 _EXTERNAL_SCHEMES = tuple(f"{scheme}:" for scheme in SITE_SCHEMES)
 _TAG = re.compile(r"<(a|link|script|img|iframe|source|audio|video|meta)\b([^>]*)>", re.I)
@@ -55,49 +55,12 @@ def scan_manifest(text: str) -> tuple[list[tuple[str, str]], set[str]]:
     return links + [("load", icon["src"]) for icon in data.get("icons", []) if isinstance(icon, dict) and "src" in icon], set()
 
 
-def _scan_layers(layers: list[Path], hidden: set[str], cache_file: Path | None,
-                 site_files: set[str] | None, trusted: set[str]) -> tuple[dict, dict]:
-    """Scan the pages of the site seen through its layers (first wins), minus `hidden` files.
-
-    Pages in `trusted` (unchanged since the cached scan) are taken from the cache unopened.
-    Returns the scan and the cache it started from.
-    """
-    cached: dict = {}
-    if cache_file and cache_file.is_file():
-        try:
-            cached = pickle.loads(cache_file.read_bytes())
-        except (pickle.PickleError, EOFError, ValueError):
-            cached = {}
-    if site_files is None:
-        names = {p.relative_to(layer).as_posix(): layer for layer in reversed(layers) for p in layer.rglob("*")
-                 if p.suffix in _SCANNED}
-    else:
-        names = {rel: None for rel in site_files if rel.endswith(_SCANNED)}
-    scanned: dict = {}
-    for rel in sorted(names):
-        if rel in hidden:
-            continue
-        hit = cached.get(rel)
-        if hit and rel in trusted:
-            scanned[rel] = hit
-            continue
-        hit = hit[:3] if hit else None  # a page read again has its links resolved again
-        path = names[rel] / rel if names[rel] else next(layer / rel for layer in layers if (layer / rel).is_file())
-        stat = path.stat()
-        identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-        reader = scan_manifest if rel.endswith(".webmanifest") else scan
-        scanned[rel] = hit if hit and hit[0] == identity else (identity, *reader(path.read_text(encoding="utf-8")))
-    return scanned, cached
+def _file(layers: list[Path], names: dict[str, Path | None], rel: str) -> Path:
+    layer = names[rel]
+    return layer / rel if layer else next(layer / rel for layer in layers if (layer / rel).is_file())
 
 
-def _save(cache_file: Path, scanned: dict) -> None:
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
-    temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_bytes(pickle.dumps(scanned, protocol=pickle.HIGHEST_PROTOCOL))
-    temporary.replace(cache_file)
-
-
-def check_site(root: Path | list[Path], base_path: str = "/", cache_dir: Path | None = None,
+def check_site(root: Path | list[Path], base_path: str = "/", state_file: Path | None = None,
                hidden: set[str] = frozenset(), site_files: set[str] | None = None,
                trusted: set[str] = frozenset(), where: Callable[[str, str], str] | None = None) -> list[str]:
     """Return one message per broken link, missing anchor or third-party load in the built site.
@@ -105,14 +68,59 @@ def check_site(root: Path | list[Path], base_path: str = "/", cache_dir: Path | 
     `root` may be a list of folders laid over each other (a build's changed files over the
     last build); files named in `hidden` count as deleted. A builder that knows every file of
     the site passes `site_files`, and the unchanged pages as `trusted`, to skip the disk.
+    With a `state_file` (portal.sitecheck_state), the scans of a check that passed are kept
+    there, and a trusted page is checked again only if a page it links to went, or changed
+    and lost an #anchor; a state that cannot be read means every page is checked.
     """
     layers = [Path(r) for r in (root if isinstance(root, list) else [root])]
-    cache_file = Path(cache_dir) / "scan.pickle" if cache_dir else None
     where = where or (lambda page, url: page)
-    scanned, cached = _scan_layers(layers, set(hidden), cache_file, site_files, set(trusted))
-    pages = {rel: (entry[1], entry[2]) for rel, entry in scanned.items()}
+    state = ScanState(state_file, base_path) if state_file else None
+    try:
+        try:
+            return _check(layers, base_path, state, set(hidden), site_files, set(trusted), where)
+        except StateError:
+            state.reset()  # and check every page
+            return _check(layers, base_path, state, set(hidden), site_files, set(trusted), where)
+    finally:
+        if state:
+            state.close()
+
+
+def _check(layers: list[Path], base_path: str, state: ScanState | None, hidden: set[str], site_files: set[str] | None,
+           trusted: set[str], where: Callable[[str, str], str]) -> list[str]:
+    if site_files is None:
+        names = {p.relative_to(layer).as_posix(): layer for layer in reversed(layers) for p in layer.rglob("*")
+                 if p.suffix in _SCANNED}
+    else:
+        names = {rel: None for rel in site_files if rel.endswith(_SCANNED)}
+    for rel in hidden:
+        names.pop(rel, None)
+    known = state.pages() if state else set()
+    kept = trusted & known & names.keys()  # unchanged since their saved scan: not opened
+    gone = known - names.keys()
+    saved = state.scans(((names.keys() - kept) | gone) & known) if state else {}
+    scans: dict = {}  # rel -> (identity, links, ids) of each page checked
+    for rel in sorted(names.keys() - kept):
+        path = _file(layers, names, rel)
+        stat = path.stat()
+        identity = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        hit = saved[rel][0] if rel in saved else None
+        if hit and hit[0] == identity:
+            scans[rel] = hit
+        else:
+            reader = scan_manifest if rel.endswith(".webmanifest") else scan
+            scans[rel] = (identity, *reader(path.read_text(encoding="utf-8")))
+    if kept:  # the unchanged pages linking to a file that went, or to an #anchor a page may have lost
+        lost_ids = {rel for rel, (_identity, _links, ids) in scans.items()
+                    if rel not in saved or saved[rel][0][2] - ids}
+        again = state.linking_to(hidden | gone, lost_ids) & kept
+        saved.update(state.scans(again))
+        if not again <= saved.keys():
+            raise StateError("a page linking to what changed has no saved scan")
+        scans.update((rel, saved[rel][0]) for rel in again)
     exists: dict[str, bool] = {}
     judged: dict[str, tuple[str, str] | None] = {}  # url -> link_problem: every page links the same menu
+    other_ids: dict[str, set[str]] = {}  # the ids of pages not checked here, from the state
 
     def is_file(rel: str) -> bool:
         if rel not in exists:
@@ -120,16 +128,23 @@ def check_site(root: Path | list[Path], base_path: str = "/", cache_dir: Path | 
                                                  else any((layer / rel).is_file() for layer in layers))
         return exists[rel]
 
-    html_files = set(pages)
-    touched = set(hidden) | (html_files - set(trusted))  # files that are new, re-rendered or gone
+    def ids_of(rel: str) -> set[str]:
+        if rel in scans:
+            return scans[rel][2]
+        if rel not in other_ids:
+            found = state.scans([rel]) if state and rel in known else {}
+            if rel not in found:
+                raise StateError(f"no saved scan of {rel}")  # the state lost a page: check them all
+            other_ids[rel] = found[rel][0][2]
+        return other_ids[rel]
+
     problems = []
-    for rel, (links, _ids) in pages.items():
-        entry = scanned[rel]
-        if rel in trusted and len(entry) > 3 and entry[3][0] == base_path and not (entry[3][1] & touched):
-            continue  # passed last time, and nothing it points at has changed
-        targets: set[str] = set()
+    targets_of: dict[str, dict[str, bool]] = {}
+    for rel in sorted(scans):
+        targets: dict[str, bool] = {}
+        targets_of[rel] = targets
         page_url = base_path + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
-        for kind, url in links:
+        for kind, url in scans[rel][1]:
             if kind == "invalid":
                 problems.append(f"{rel}: {url}")
                 continue
@@ -149,15 +164,14 @@ def check_site(root: Path | list[Path], base_path: str = "/", cache_dir: Path | 
             target = path[len(base_path):]
             if target.endswith("/") or target == "" or (not is_file(target) and is_file(target + "/index.html")):
                 target = (target.rstrip("/") + "/index.html").lstrip("/")
-            targets.add(target)
+            targets[target] = targets.get(target, False) or bool(fragment)
             if not is_file(target):
                 problems.append(f"{where(rel, url)}: broken link {url} (no file {target})")
-            elif fragment and target.endswith(".html") and fragment not in pages.get(target, ((), set()))[1]:
+            elif fragment and target.endswith(".html") and fragment not in ids_of(target):
                 problems.append(f"{where(rel, url)}: link {url} names #{fragment}, which is not on that page")
-        resolved = (base_path, frozenset(targets))
-        if len(entry) < 4 or entry[3] != resolved:
-            scanned[rel] = (*entry[:3], resolved)
-    dirty = scanned.keys() != cached.keys() or any(scanned[rel] is not cached[rel] for rel in scanned)
-    if cache_file and not problems and dirty:  # a rejected build's pages must never be trusted later
-        _save(cache_file, scanned)
+    if state and not problems:  # a rejected build's pages must never be trusted later
+        changed = {rel: (scans[rel], targets) for rel, targets in targets_of.items()
+                   if saved.get(rel) != (scans[rel], targets)}
+        if changed or gone:
+            state.save(changed, {rel: saved[rel][1] for rel in changed.keys() | gone if rel in saved}, gone)
     return problems

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import portal.fingerprints
-from portal.build import build
+from portal.build import BuildError, build
 from portal.config import load_settings
 
 
@@ -319,3 +319,47 @@ def test_without_the_id_map_or_the_base_the_build_indexes_every_page(site_dirs, 
     build(settings, incremental)
     assert state(incremental)["delta"]
     assert_same_as_clean(settings, incremental, clean)
+
+
+def _search_cache(settings: dict) -> Path:
+    return next((Path(settings["PORTAL_CACHE_DIR"]) / "builds").glob("*.search.json"))
+
+
+def test_a_delta_build_takes_the_base_files_from_the_search_cache(site_dirs, content_dir, monkeypatch):
+    """The base index's files are listed when it is made (they change only with it), not found again by each
+    build; the list stays true to the folder."""
+    settings, incremental, clean = site_dirs
+    build(settings, incremental)
+    on_disk = sorted(p.relative_to(incremental).as_posix() for p in (incremental / "pagefind").rglob("*") if p.is_file())
+    assert json.loads(_search_cache(settings).read_text())["files"] == on_disk
+    listed = []
+    monkeypatch.setattr(portal.build, "bundle_files", lambda site, name="pagefind": listed.append(name) or set(
+        p.relative_to(site).as_posix() for p in (site / name).rglob("*") if p.is_file()))
+    edit_content(content_dir)
+    build(settings, incremental)
+    assert state(incremental)["delta"] and listed == ["pagefind-delta"]  # pagefind/ was not listed again
+    assert json.loads(_search_cache(settings).read_text())["files"] == on_disk
+    assert_same_as_clean(settings, incremental, clean)
+
+
+def test_a_search_cache_without_the_file_list_keeps_the_delta(site_dirs, content_dir):
+    """A search cache written before it listed the base's files: the files are found on disk and listed."""
+    settings, incremental, clean = site_dirs
+    build(settings, incremental)
+    cache = json.loads(_search_cache(settings).read_text())
+    files = cache.pop("files")
+    _search_cache(settings).write_text(json.dumps(cache))
+    edit_content(content_dir)
+    build(settings, incremental)
+    assert state(incremental)["delta"]
+    assert json.loads(_search_cache(settings).read_text())["files"] == files
+
+
+def test_a_base_script_gone_since_the_list_fails_the_build(site_dirs, content_dir):
+    """The search page's script and entry file are looked for on disk, as before the list was kept."""
+    settings, incremental, clean = site_dirs
+    build(settings, incremental)
+    (incremental / "pagefind" / "pagefind.js").unlink()
+    edit_content(content_dir)
+    with pytest.raises(BuildError, match="search index is incomplete"):
+        build(settings, incremental)

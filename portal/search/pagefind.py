@@ -128,6 +128,16 @@ def bundle_files(site: Path, bundle_name: str = BUNDLE) -> set[str]:
     return {p.relative_to(site).as_posix() for p in (site / bundle_name).rglob("*") if p.is_file()}
 
 
+def base_files(site: Path, listed: list[str] | None) -> set[str]:
+    """The files of the base index of a built site: `listed`, the list the build that made the base kept,
+    if the files the search page starts from (its script and entry file) are there as listed; else the
+    files found in the site's index folder."""
+    if listed is not None and all(f"{BUNDLE}/{name}" in listed and (site / BUNDLE / name).is_file()
+                                  for name in ("pagefind.js", ENTRY)):
+        return set(listed)
+    return bundle_files(site)
+
+
 def page_ids(bundle: Path) -> dict[str, str]:
     """The id Pagefind's JavaScript gives each page of an index (`result.id`: its fragment's name), by the
     page's file in the site (en/conditions/asthma/index.html)."""
