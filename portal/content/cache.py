@@ -3,6 +3,12 @@
 A cache entry is keyed by the file's bytes, where it lives, and a fingerprint of the code and
 libraries that read it, so changing either reads the file again. Results with errors are not
 cached (some depend on today's date), so a broken file is always read afresh.
+
+Each result is kept whole in a file named after its key, and its head (portal.content.heads) in
+the index beside the file's size and time: a load reads the one index file and unpickles the
+heads, and a page's whole entry only when its model or sections are used (the pages that are
+rendered again). A missing or damaged head costs reading the whole entry; a missing or damaged
+entry, reading the content file again.
 """
 from __future__ import annotations
 
@@ -11,12 +17,14 @@ import hashlib
 import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
-from functools import cache
+from functools import cache, partial
 from importlib.metadata import version
 from multiprocessing import get_context
 from pathlib import Path
 
 from portal.i18n import TRANSLATIONS
+from portal.content.errors import ContentError, ContentErrors
+from portal.content.heads import from_head, head_of
 from portal.content.pages import FileRead, read_page, read_resource
 from portal.content.readability import load_textstat
 
@@ -36,17 +44,26 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def content_key(task: tuple, data: bytes) -> str:
+    """The cache key of a file whose bytes are `data`."""
+    kind, slug, lang, _file, rel = task
+    return hashlib.sha256(f"{code_fingerprint()}|{kind}|{slug}|{lang}|{rel}|".encode() + data).hexdigest()
+
+
 class ContentCache:
-    """Pickled FileRead results in a folder, one file per key; a missing folder means no cache."""
+    """Pickled FileRead results in a folder, one file per key, and an index of the content files with
+    their keys and heads; a missing folder means no cache."""
 
     def __init__(self, folder: str | Path | None):
         self.folder = Path(folder) if folder else None
-        self._index: dict | None = None  # file path -> (mtime_ns, size, inode, key), like make's quick check
+        # file path -> (mtime_ns, size, inode, key, code fingerprint, head or None): make's quick check, and
+        # the result's head (portal.content.heads), kept while the file's key is the same.
+        self._index: dict | None = None
         self._index_changed = False
 
     def key(self, task: tuple) -> str:
         """The cache key of a file: its bytes hashed, unless its size and time show it unchanged."""
-        kind, slug, lang, file, rel = task
+        file = task[3]
         stat = os.stat(file)
         identity = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
         index = self._load_index()
@@ -54,10 +71,10 @@ class ContentCache:
         known = index.get(name)
         if known and known[:3] == identity and known[4] == code_fingerprint():
             return known[3]
-        data = Path(file).read_bytes()
-        key = hashlib.sha256(f"{code_fingerprint()}|{kind}|{slug}|{lang}|{rel}|".encode() + data).hexdigest()
+        key = content_key(task, Path(file).read_bytes())
         if self.folder is not None:
-            index[name] = (*identity, key, code_fingerprint())
+            head = known[5] if known and known[3] == key and len(known) > 5 else None  # touched, not changed
+            index[name] = (*identity, key, code_fingerprint(), head)
             self._index_changed = True
         return key
 
@@ -80,16 +97,50 @@ class ContentCache:
         temporary.replace(self.folder / "index.pickle")
         self._index_changed = False
 
-    def get(self, key: str) -> FileRead | None:
+    def get(self, key: str, task: tuple | None = None) -> FileRead | None:
+        """The result cached under `key`: from the head the index keeps for `task`'s file if it has one
+        (its page then reads the rest when first used), else whole."""
+        if self.folder is None:
+            return None
+        known = self._load_index().get(os.path.abspath(task[3])) if task is not None else None
+        if known and len(known) > 5 and known[3] == key and known[5] is not None:
+            try:
+                return from_head(known[5], partial(self.body, key, task))
+            except (pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError):
+                pass  # a damaged head: the whole entry below
+        result = self.whole(key)
+        if result is not None and task is not None:
+            self._remember(task, key, result)
+        return result
+
+    def whole(self, key: str) -> FileRead | None:
+        """The whole result in the entry file of `key`, or None if it is missing or damaged."""
         if self.folder is None:
             return None
         try:
             return pickle.loads((self.folder / key[:2] / key).read_bytes())
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError,
+                IndexError):
             return None
 
-    def put(self, key: str, result: FileRead, data: bytes | None = None) -> None:
-        """Keep a result (`data`: the result already pickled, if it is at hand)."""
+    def body(self, key: str, task: tuple) -> FileRead:
+        """The whole result of a page loaded from its head; read from the content file again if its entry
+        is gone or damaged (raises ContentErrors if the file changed since it was loaded)."""
+        result = self.whole(key)
+        if result is not None and result.item is not None:
+            return result
+        rel = task[4]
+        if content_key(task, Path(task[3]).read_bytes()) != key:
+            raise ContentErrors([ContentError(rel, 1, "file", "the file changed while the site was being built",
+                                              "build the site again")])
+        result = _read(task, key)
+        if result.item is None or result.errors:
+            raise ContentErrors(result.errors)  # the same bytes, read on another day (a review came due)
+        self.put(key, result)
+        return result
+
+    def put(self, key: str, result: FileRead, data: bytes | None = None, task: tuple | None = None) -> None:
+        """Keep a result (`data`: the result already pickled, if it is at hand), and its head for `task`'s file."""
         if self.folder is None or result.errors:
             return
         target = self.folder / key[:2] / key
@@ -97,6 +148,16 @@ class ContentCache:
         temporary = target.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_bytes(data if data is not None else pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
         temporary.replace(target)  # readers never see half a file
+        if task is not None:
+            self._remember(task, key, result)
+
+    def _remember(self, task: tuple, key: str, result: FileRead) -> None:
+        """Keep the head of `result` in the index entry of `task`'s file (whose key is `key`)."""
+        name = os.path.abspath(task[3])
+        known = self._load_index().get(name)
+        if known and known[3] == key and not result.errors and result.item is not None:
+            self._index[name] = (*known[:5], head_of(result))
+            self._index_changed = True
 
 
 def _read(task: tuple, key: str) -> FileRead:
@@ -124,7 +185,7 @@ def read_files(tasks: list[tuple], cache: ContentCache, workers: int | None = No
     try:
         for index, task in enumerate(tasks):
             key = cache.key(task)
-            results[index] = cache.get(key)
+            results[index] = cache.get(key, task)
             if results[index] is None:
                 misses.append((index, key))
     finally:
@@ -159,6 +220,6 @@ def read_files(tasks: list[tuple], cache: ContentCache, workers: int | None = No
         fresh = [_read(*job) for job in jobs]
     for (index, key), result, data in zip(misses, fresh, pickled):
         results[index] = result
-        cache.put(key, result, data)
+        cache.put(key, result, data, tasks[index])
     cache.save_index()
     return results

@@ -20,7 +20,7 @@ from portal.content.errors import ContentError, ContentErrors
 from portal.content.frontmatter import YamlDocument, parse_yaml
 from portal.content.models import SLUG_RE
 from portal.content.resource_models import Resource, Taxonomy
-from portal.content.pages import PAGE_KINDS, SOURCE_LANGUAGE, Page
+from portal.content.pages import PAGE_KINDS, RELATED_FIELDS, SOURCE_LANGUAGE, Page
 from portal.content.review import ReviewState, review_state
 from portal.content.safety import translation_problems
 from portal.content.schema_errors import schema_errors
@@ -296,12 +296,11 @@ class _Loader:
                                f"'{slug}' is also the slug of a {owners[slug]}",
                                "give each page its own slug; care records name topics by slug")
                 owners.setdefault(slug, kind)
-        fields = {"related_conditions": "condition", "related_medications": "medication",
-                  "related_topics": "topic", "related_resources": "resource", "treats": "condition"}
         for page in list(lib.all_pages()):
             document = self.meta_lines.get(page.path)
-            for name, kind in fields.items():
-                for index, slug in enumerate(getattr(page.meta, name, [])):
+            for name, slugs in page.related.items():
+                kind = RELATED_FIELDS[name]
+                for index, slug in enumerate(slugs):
                     if slug not in known[kind]:
                         self.unknown(page.path, document.line_of((name, index)), f"{name}[{index + 1}]",
                                      kind, slug)

@@ -27,6 +27,9 @@ from portal.content.sections import SECTIONS, heading
 SOURCE_LANGUAGE = "en"
 META_MODELS = {"condition": ConditionMeta, "medication": MedicationMeta, "topic": TopicMeta}
 PAGE_KINDS = tuple(META_MODELS)  # the kinds of Markdown page, in the order lists show them
+# The front matter fields that name other pages, and the kind of page each names.
+RELATED_FIELDS = {"related_conditions": "condition", "related_medications": "medication",
+                  "related_topics": "topic", "related_resources": "resource", "treats": "condition"}
 
 
 @dataclass
@@ -44,6 +47,12 @@ class Page:
     meta_json: str = ""  # the front matter as JSON: what other pages may show of this one
     source_hash: str = ""  # English pages: what a translation's `translation.source` must name
     digest: str = ""  # hash of the file and the code that read it (set by portal.content.cache)
+    # The slugs its front matter names, by field (RELATED_FIELDS): kept apart from `meta` so the library's
+    # link check does not need the model of every page (portal.content.heads).
+    related: dict[str, list[str]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        self.related = {name: list(getattr(self.meta, name, [])) for name in RELATED_FIELDS}
 
     @property
     def title(self) -> str:
