@@ -162,6 +162,7 @@ class ContentCache:
 
 def _read(task: tuple, key: str) -> FileRead:
     kind, slug, lang, file, rel = task
+    file = Path(file)
     result = read_resource(file, rel) if kind == "resource" else read_page(kind, slug, lang, file, rel)
     if result.item is not None and kind != "resource":
         result.item.digest = key
@@ -174,7 +175,8 @@ def _read_pickled(job: tuple) -> bytes:
 
 
 def read_files(tasks: list[tuple], cache: ContentCache, workers: int | None = None, progress=None) -> list[FileRead]:
-    """Read every (kind, slug, lang, file, rel) task, from the cache where its bytes are unchanged.
+    """Read every (kind, slug, lang, file, rel) task (`file` a path or its text), from the cache where its
+    bytes are unchanged.
 
     `kind` is condition, medication or resource (whose `lang` is empty).
     """
