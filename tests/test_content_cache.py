@@ -9,6 +9,7 @@ import pytest
 
 from portal.content import load_library
 from portal.content.cache import ContentCache, read_files
+from portal.content.duplicates import clues_of
 from portal.content.errors import ContentErrors
 from portal.content.frontmatter import YamlDocument
 from portal.content.heads import LazyDocument, LazyPage
@@ -121,3 +122,11 @@ def test_a_head_pickles_as_the_whole_page(content_dir, cache):
     page = load(content_dir, cache).page(*GUIDE, "en")
     copy = pickle.loads(pickle.dumps(page))
     assert type(copy) is Page and copy == page and copy.sections == page.sections
+
+
+def test_a_resource_keeps_its_duplicate_clues_with_it(content_dir, cache):
+    file = content_dir / "resources" / "example-pantry.yaml"
+    task = ("resource", "example-pantry", "", file, "content/resources/example-pantry.yaml")
+    read_files([task], ContentCache(cache))
+    [result] = read_files([task], ContentCache(cache))
+    assert result.clues == clues_of(result.item) and any(key.startswith("phone:") for key in result.clues)

@@ -46,16 +46,6 @@ def website_key(url) -> str | None:
 
 
 @dataclass(frozen=True)
-class Listing:
-    """A resource with what is needed to compare and blame it."""
-
-    slug: str
-    rel: str  # the path shown in messages
-    file: Path
-    data: Resource
-
-
-@dataclass(frozen=True)
 class Clue:
     """Why two listings look alike: which field of the blamed listing, and how."""
 
@@ -63,9 +53,19 @@ class Clue:
     reason: str
 
 
-def _clues(listing: Listing) -> dict[str, Clue]:
+@dataclass(frozen=True)
+class Listing:
+    """A resource with what is needed to compare and blame it."""
+
+    slug: str
+    rel: str  # the path shown in messages
+    file: Path
+    data: Resource
+    clues: dict[str, Clue] | None = None  # clues_of(data), if it is at hand (kept with the file's cache entry)
+
+
+def clues_of(data: Resource) -> dict[str, Clue]:
     """key -> clue; the key says what kind of likeness it is."""
-    data = listing.data
     clues = {f"name:{name_key(data.name)}": Clue(("name",), "same name")}
     for index, phone in enumerate(data.phones):
         key = phone_key(phone.number, phone.extension)
@@ -97,7 +97,8 @@ def blamed(a: Listing, b: Listing, changed: set[Path] | None) -> tuple[Listing, 
 def likely_duplicates(listings: list[Listing], changed: set[Path] | None = None):
     """(blamed listing, other listing, clues of the blamed one) for each pair that looks like one service."""
     by_key: dict[str, list[Listing]] = {}
-    clues = {listing.slug: _clues(listing) for listing in listings}
+    clues = {listing.slug: listing.clues if listing.clues is not None else clues_of(listing.data)
+             for listing in listings}
     for listing in listings:
         for key in clues[listing.slug]:
             by_key.setdefault(key, []).append(listing)

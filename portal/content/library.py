@@ -142,7 +142,7 @@ class _Loader:
                 self.library.pages_of(kind).setdefault(slug, {})[lang] = result.item
                 continue
             self.library.resources[slug] = ResourceEntry(slug, rel, result.item)
-            listings.append(Listing(slug, rel, Path(_file), result.item))
+            listings.append(Listing(slug, rel, Path(_file), result.item, result.clues))
         self.check_duplicates(listings)
         self.check_links()
         self.check_translated_numbers()

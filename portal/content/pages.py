@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from portal.content.body import Link, Section, parse_body
 from portal.content.care_plan import care_plan_problems, headings
+from portal.content.duplicates import clues_of
 from portal.content.errors import ContentError
 from portal.content.frontmatter import YamlDocument, parse_yaml, split_markdown_file
 from portal.content.models import ConditionMeta, GoalTemplate, MedicationMeta, TopicMeta
@@ -83,6 +84,7 @@ class FileRead:
     errors: list[ContentError]
     warnings: list[ContentError]
     document: YamlDocument | None
+    clues: dict | None = None  # a resource's duplicate clues (portal.content.duplicates), kept with it in the cache
 
 
 def read_resource(file: Path, rel: str) -> FileRead:
@@ -94,7 +96,7 @@ def read_resource(file: Path, rel: str) -> FileRead:
         resource = Resource.model_validate(document.data if document.data is not None else {})
     except ValidationError as exc:
         return FileRead(None, errors + list(schema_errors(exc, document, rel, Resource)), [], document)
-    return FileRead(resource, errors, [], document)
+    return FileRead(resource, errors, [], document, clues_of(resource))
 
 
 def source_hash(data: bytes) -> str:
