@@ -3,6 +3,8 @@ are used, and every damaged or missing part costing a read of the file again, ne
 from __future__ import annotations
 
 import pickle
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -130,3 +132,24 @@ def test_a_resource_keeps_its_duplicate_clues_with_it(content_dir, cache):
     read_files([task], ContentCache(cache))
     [result] = read_files([task], ContentCache(cache))
     assert result.clues == clues_of(result.item) and any(key.startswith("phone:") for key in result.clues)
+
+
+def test_threads_using_a_head_first_at_once_both_get_the_page(content_dir, cache):
+    load(content_dir, cache)
+    library = load(content_dir, cache)
+    page = library.page(*GUIDE, "en")
+    body = page.__dict__["_body"]
+
+    def slow():
+        time.sleep(0.1)  # the other thread comes in meanwhile
+        return body()
+
+    page.__dict__["_body"] = slow
+    document = LazyDocument(1, slow)
+    seen = []
+    threads = [threading.Thread(target=lambda: seen.append((page.title, document.data["title"]))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == [(page.title, page.title)] * 2

@@ -11,6 +11,7 @@ used, after which it is a plain `Page` (or `YamlDocument`).
 from __future__ import annotations
 
 import pickle
+import threading
 from typing import Callable
 
 from portal.content.frontmatter import YamlDocument
@@ -18,6 +19,7 @@ from portal.content.pages import FileRead, Page
 
 LAZY = ("meta", "sections", "plain_language")  # what a page's head leaves out
 Body = Callable[[], FileRead]  # the page's full result, from the cache or read again
+_LOADING = threading.Lock()  # a served site's threads may use the same page first at once
 
 
 def _lazy(name: str) -> property:
@@ -42,10 +44,14 @@ class LazyPage(Page):
     def _load(self) -> None:
         if self.__class__ is not LazyPage:
             return
-        full = self.__dict__.pop("_body")().item
-        for name in LAZY:
-            self.__dict__[name] = full.__dict__[name]
-        self.__class__ = Page
+        with _LOADING:
+            if self.__class__ is not LazyPage:
+                return  # another thread loaded it meanwhile
+            full = self.__dict__["_body"]().item
+            for name in LAZY:
+                self.__dict__[name] = full.__dict__[name]
+            del self.__dict__["_body"]
+            self.__class__ = Page
 
     def __eq__(self, other):
         self._load()
@@ -63,11 +69,13 @@ class LazyDocument(YamlDocument):
         self.first_line, self._body = first_line, body
 
     def __getattr__(self, name: str):
-        body = self.__dict__.pop("_body", None)  # only attributes that are not there come here
-        if body is None:
+        if name not in ("data", "_lines", "_text"):  # only attributes that are not there come here
             raise AttributeError(name)
-        self.__dict__.update(body().document.__dict__)
-        self.__class__ = YamlDocument
+        with _LOADING:
+            if self.__class__ is LazyDocument:  # (else another thread loaded it meanwhile)
+                self.__dict__.update(self.__dict__["_body"]().document.__dict__)
+                del self.__dict__["_body"]
+                self.__class__ = YamlDocument
         return getattr(self, name)
 
     def __reduce_ex__(self, protocol):
