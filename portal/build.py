@@ -30,6 +30,7 @@ from portal import create_app
 from portal.content import Library, load_library
 from portal.content.pages import PAGE_KINDS
 from portal.fingerprints import metadata_fingerprint, page_fingerprint, site_fingerprint
+from portal.frozen_urls import page_urls
 from portal.search.pagefind import (BUNDLE, DELTA, ENTRY, STATE, PagefindError, base_files, bundle_files, check_index,
                                     index_site, is_indexed, page_ids, read_page, sample, write_state)
 from portal.site.listing_pages import directory_data, directory_pages
@@ -204,8 +205,7 @@ def freeze(app: Flask, staging: Path, published: Path | None, previous: dict[str
     each built page that shows one.
     """
     pages = plan(app)
-    urls = list(_freezer(app, staging, pages, static=False).all_urls())
-    for page, url in zip(pages, urls):
+    for page, url in zip(pages, page_urls(app, [(page.endpoint, page.values) for page in pages])):
         page.url = url
     changed = [p for p in pages if previous.get(p.url) != p.fingerprint
                or published is None or not os.path.isfile(os.path.join(published, filepath(p.url)))]
