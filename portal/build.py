@@ -27,6 +27,7 @@ from flask_frozen import Freezer, MissingURLGeneratorWarning
 from jinja2 import FileSystemBytecodeCache, TemplateError
 
 from portal import create_app
+from portal.build_memo import remembered
 from portal.content import Library, load_library
 from portal.content.pages import PAGE_KINDS, SOURCE_LANGUAGE
 from portal.fingerprints import metadata_fingerprint, page_fingerprint, site_fingerprint
@@ -139,7 +140,8 @@ def plan(app: Flask) -> list[PlannedPage]:
     stale = ",".join(slug for slug, entry in sorted(library.resources.items())
                      if entry.data.is_stale(days, today))
     synonyms = app.extensions["portal.synonyms"].digest  # every page carries its search words
-    shared = hashlib.sha256((site + metadata_fingerprint(library) + stale + synonyms).encode()).hexdigest()
+    metadata = metadata_fingerprint(library)
+    shared = hashlib.sha256((site + metadata + stale + synonyms).encode()).hexdigest()
     pages = []
     for lang in app.config["PORTAL_LANGUAGES"]:
         for endpoint in ("home", "conditions", "medications", "topics", "resources", "search", "about", "reading_list",
@@ -158,7 +160,9 @@ def plan(app: Flask) -> list[PlannedPage]:
             pages.append(PlannedPage(endpoint, values, shared))  # further pages of the lists, kinds of help
     for endpoint in ("choose_language", "not_found_page", "sitemap", "robots", "service_worker"):
         pages.append(PlannedPage(f"site.{endpoint}", {}, shared))
-    for endpoint, values in directory_data(library):  # the ZIP code centers of "near me"
+    # The ZIP code centers of "near me": the same files while the code, settings and listings are.
+    for endpoint, values in remembered(app.config.get("PORTAL_CACHE_DIR"), "directory-data", site + metadata,
+                                       lambda: directory_data(library)):
         pages.append(PlannedPage(endpoint, values, shared))
     return pages
 
