@@ -39,8 +39,10 @@ def build(code: Path, content: Path, output: Path, cache: Path, languages: str |
     env = {**os.environ, "PYTHONPATH": str(code), "PORTAL_CACHE_DIR": str(cache)}
     if languages:
         env["PORTAL_LANGUAGES"] = languages
-    runner = ("import sys, portal.build; portal.build.index = lambda *a, **k: (set(), []); "
-              "from portal.cli import build; build(prog_name='build')")
+    # No search index: the index step makes none (its files, the published ones it replaces, its state) and the
+    # check does not look for one.
+    runner = ("import sys, portal.build; portal.build.index = lambda *a, **k: (set(), [], None); "
+              "portal.build.check_index = lambda *a, **k: []; from portal.cli import build; build(prog_name='build')")
     subprocess.run([sys.executable, "-c", runner, "--content", str(content), "--output", str(output)],
                    cwd=code, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     check = subprocess.run([sys.executable, "-c", "from portal.cli import main; main()", "check", str(content)],
