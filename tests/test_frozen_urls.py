@@ -6,26 +6,25 @@ from flask_frozen import Freezer
 
 from portal.build import _freezer, make_site, plan
 from portal.config import load_settings
+from portal.content import load_library
 from portal.frozen_urls import page_urls
 from conftest import STARTER
 
 
-def _frozen_flask_urls(app, pages) -> list[str]:
-    """What the build asked Frozen-Flask for before: all_urls() over the planned pages."""
-    return list(_freezer(app, app.config["PORTAL_CACHE_DIR"] or "/nonexistent", pages, static=False).all_urls())
+def _frozen_flask_urls(app, pages, destination) -> list[str]:
+    """What the build asked Frozen-Flask for before: all_urls() over the planned pages (nothing is written)."""
+    return list(_freezer(app, destination, pages, static=False).all_urls())
 
 
 @pytest.mark.parametrize("base", ["/", "/clinic-portal/", "https://clinic.example.org/sub/"])
 def test_every_planned_url_is_the_one_frozen_flask_builds(base, tmp_path):
-    from portal.content import load_library
-
     settings = load_settings({"PORTAL_CONTENT_DIR": str(STARTER), "PORTAL_BASE_URL": base,
                               "PORTAL_CACHE_DIR": str(tmp_path / "cache")}, environ={})
     library = load_library(settings["PORTAL_CONTENT_DIR"], settings["PORTAL_LANGUAGES"])
     app = make_site(library, settings)
     pages = plan(app)
     built = page_urls(app, [(page.endpoint, page.values) for page in pages])
-    assert built == _frozen_flask_urls(app, pages)
+    assert built == _frozen_flask_urls(app, pages, tmp_path / "site")
     assert "/en/" in built and "/en/conditions/asthma/" in built
     assert not any(url.startswith(("/clinic", "/sub/")) for url in built)
 
