@@ -27,9 +27,11 @@ from flask_frozen import Freezer, MissingURLGeneratorWarning
 from jinja2 import FileSystemBytecodeCache, TemplateError
 
 from portal import create_app
+from portal.build_memo import remembered
 from portal.content import Library, load_library
-from portal.content.pages import PAGE_KINDS
+from portal.content.pages import PAGE_KINDS, SOURCE_LANGUAGE
 from portal.fingerprints import metadata_fingerprint, page_fingerprint, site_fingerprint
+from portal.frozen_urls import page_urls
 from portal.search.pagefind import (BUNDLE, DELTA, ENTRY, STATE, PagefindError, base_files, bundle_files, check_index,
                                     index_site, is_indexed, page_ids, read_page, sample, write_state)
 from portal.site.listing_pages import directory_data, directory_pages
@@ -138,17 +140,18 @@ def plan(app: Flask) -> list[PlannedPage]:
     stale = ",".join(slug for slug, entry in sorted(library.resources.items())
                      if entry.data.is_stale(days, today))
     synonyms = app.extensions["portal.synonyms"].digest  # every page carries its search words
-    shared = hashlib.sha256((site + metadata_fingerprint(library) + stale + synonyms).encode()).hexdigest()
+    metadata = metadata_fingerprint(library)
+    shared = hashlib.sha256((site + metadata + stale + synonyms).encode()).hexdigest()
     pages = []
     for lang in app.config["PORTAL_LANGUAGES"]:
         for endpoint in ("home", "conditions", "medications", "topics", "resources", "search", "about", "reading_list",
                          "reading_print", "enter_code", "not_found_in", "offline", "manifest"):
             pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, shared))
         for kind in PAGE_KINDS:
-            for slug in library.pages_of(kind):
-                page = library.page(kind, slug, lang)
+            for slug, versions in library.pages_of(kind).items():
+                source = versions.get(SOURCE_LANGUAGE)
+                page = versions.get(lang) or source  # (as library.page: the English page until it is translated)
                 # A translation also shows whether the English page changed since it was made.
-                source = library.pages_of(kind)[slug].get("en")
                 own = page_fingerprint(page) + (source.source_hash if source and page.lang != "en" else "")
                 pages.append(PlannedPage(f"site.{kind}", {"lang": lang, "slug": slug}, shared + own, page.path))
         for slug, entry in library.resources.items():  # resource pages show only front-matter-like data
@@ -157,7 +160,9 @@ def plan(app: Flask) -> list[PlannedPage]:
             pages.append(PlannedPage(endpoint, values, shared))  # further pages of the lists, kinds of help
     for endpoint in ("choose_language", "not_found_page", "sitemap", "robots", "service_worker"):
         pages.append(PlannedPage(f"site.{endpoint}", {}, shared))
-    for endpoint, values in directory_data(library):  # the ZIP code centers of "near me"
+    # The ZIP code centers of "near me": the same files while the code, settings and listings are.
+    for endpoint, values in remembered(app.config.get("PORTAL_CACHE_DIR"), "directory-data", site + metadata,
+                                       lambda: directory_data(library)):
         pages.append(PlannedPage(endpoint, values, shared))
     return pages
 
@@ -204,11 +209,12 @@ def freeze(app: Flask, staging: Path, published: Path | None, previous: dict[str
     each built page that shows one.
     """
     pages = plan(app)
-    urls = list(_freezer(app, staging, pages, static=False).all_urls())
-    for page, url in zip(pages, urls):
+    for page, url in zip(pages, page_urls(app, [(page.endpoint, page.values) for page in pages])):
         page.url = url
-    changed = [p for p in pages if previous.get(p.url) != p.fingerprint
-               or published is None or not os.path.isfile(os.path.join(published, filepath(p.url)))]
+    files = [filepath(page.url) for page in pages]
+    root = os.path.join(published, "") if published is not None else ""  # (a string: joined to 10,000 names)
+    changed = [page for page, rel in zip(pages, files)
+               if published is None or previous.get(page.url) != page.fingerprint or not os.path.isfile(root + rel)]
     workers = max(1, min(workers or os.cpu_count() or 1, len(changed) // 50 or 1))
     # With workers, the first page of each kind is rendered here first: what rendering one loads the first
     # time (catalogs, locale data, template globals) is then loaded once, before the workers fork.
@@ -235,15 +241,16 @@ def freeze(app: Flask, staging: Path, published: Path | None, previous: dict[str
     finally:
         _JOB.clear()
     (staging / ".nojekyll").write_text("")  # GitHub Pages: serve folders as they are
-    current = {filepath(p.url) for p in pages}
+    current = set(files)
     static = {p.relative_to(staging).as_posix() for p in (staging / "static").rglob("*") if p.is_file()}
-    stale = sorted({filepath(url) for url in previous} - current)
+    fingerprints = {page.url: page.fingerprint for page in pages}
+    stale = sorted({filepath(url) for url in previous.keys() - fingerprints.keys()} - current)  # pages gone
     if published is not None and (published / "static").is_dir():
         stale += sorted(rel for p in (published / "static").rglob("*")
                         if p.is_file() and (rel := p.relative_to(published).as_posix()) not in static)
     unchanged = current - {filepath(p.url) for p in changed} if published is not None else set()
-    sources = {filepath(p.url): p.source for p in pages if p.source}
-    return {p.url: p.fingerprint for p in pages}, stale, current | static | EXTRA_FILES, unchanged, sources
+    sources = {rel: page.source for page, rel in zip(pages, files) if page.source}
+    return fingerprints, stale, current | static | EXTRA_FILES, unchanged, sources
 
 
 def delta_limit(setting, indexed: int) -> int:

@@ -112,8 +112,15 @@ def add_content(content: Path) -> None:
                     .replace("https://988lifeline.org", "https://another-line.example.org"))
 
 
+def move_listing(content: Path) -> None:
+    """The pantry moves to Nevada: the site ships Nevada's ZIP code centers instead of California's."""
+    path = content / "resources" / "example-pantry.yaml"
+    path.write_text(path.read_text().replace("city: Riverside", "city: Reno").replace("state: CA", "state: NV")
+                    .replace('zip: "92501"', 'zip: "89501"'))
+
+
 CHANGES = {"content edit": edit_content, "title edit": edit_title, "content delete": delete_content,
-           "content add": add_content}
+           "content add": add_content, "listing moved": move_listing}
 
 
 @pytest.fixture
@@ -140,6 +147,9 @@ def test_incremental_equals_clean_after_content_change(site_dirs, content_dir, c
     assert again.rendered > 0
     assert state(incremental)["delta"] is (limit != 0)  # 0: every build indexes every page
     assert_same_as_clean(settings, incremental, clean)
+    if change == "listing moved":  # (the plan keeps the states served between builds: portal.build_memo)
+        assert (incremental / "directory" / "zip" / "NV.json").is_file()
+        assert not (incremental / "directory" / "zip" / "CA.json").exists()
 
 
 def test_unchanged_rebuild_renders_nothing_and_rewrites_nothing(site_dirs):

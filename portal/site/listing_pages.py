@@ -10,6 +10,7 @@ no file a filter loads grows with the directory.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 
 from flask import abort, current_app, render_template, url_for
@@ -59,16 +60,21 @@ def directory_pages(lib: Library, size: int, lang: str) -> list[tuple[str, dict]
     every page of every kind of help. For the build's plan and the sitemap."""
     count = page_count(len(lib.resources), size)
     pages = [("site.resources", {"lang": lang, "number": n}) for n in range(2, count + 1)]
-    for category in lib.categories_in_use():
-        count = page_count(len(lib.resources_in(category.id)), size)
+    listed = Counter(c for entry in lib.resources.values() for c in set(entry.data.categories))  # one pass, not
+    for category in lib.categories_in_use():  # one (sorted) lib.resources_in per kind of help
+        count = page_count(listed[category.id], size)
         pages += [("site.category", {"lang": lang, "category": category.id, **({"number": n} if n > 1 else {})})
                   for n in range(1, count + 1)]
     return pages
 
 
 def directory_data(lib: Library) -> list[tuple[str, dict]]:
-    """(endpoint, values) of the language-independent files: the ZIP code centers of each state served."""
-    return [("site.zip_centers", {"state": state}) for state in directory_index(lib).states]
+    """(endpoint, values) of the language-independent files: the ZIP code centers of each state served.
+
+    (The states alone: the rest of directory_index, each listing's place, is worked out when a list is rendered.)"""
+    hit = _INDEXES.get(id(lib))
+    states = hit[1].states if hit and hit[0] is lib else served_states(entry.data for entry in lib.resources.values())
+    return [("site.zip_centers", {"state": state}) for state in states]
 
 
 def _page_of(entries: list, number: int) -> list:
