@@ -79,6 +79,8 @@ def check_site(root: Path | list[Path], base_path: str = "/", state_file: Path |
         try:
             return _check(layers, base_path, state, set(hidden), site_files, set(trusted), where)
         except StateError:
+            if state is None:  # (only a saved state can be damaged)
+                raise
             state.reset()  # and check every page
             return _check(layers, base_path, state, set(hidden), site_files, set(trusted), where)
     finally:

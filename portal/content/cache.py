@@ -175,8 +175,8 @@ def _read_pickled(job: tuple) -> bytes:
 
 
 def read_files(tasks: list[tuple], cache: ContentCache, workers: int | None = None, progress=None) -> list[FileRead]:
-    """Read every (kind, slug, lang, file, rel) task (`file` a path or its text), from the cache where its
-    bytes are unchanged.
+    """Read every (kind, slug, lang, file, rel) task (`file` a Path or a path as a string), from the cache
+    where its bytes are unchanged.
 
     `kind` is condition, medication or resource (whose `lang` is empty).
     """
