@@ -78,6 +78,19 @@ class _Places(dict):
         """The states that have ZIP codes."""
         return frozenset(place[2] for place in dict.values(self))
 
+    def of_state(self, state: str) -> list[tuple[str, ZipPlace]]:
+        """The ZIP codes of `state` with their places, in code order."""
+        return sorted((code, ZipPlace._make(place)) for code, place in dict.items(self) if place[2] == state)
+
+    @cached_property
+    def prefixes(self) -> dict[str, str]:
+        """Each state's ZIP code prefixes as ranges (see `prefixes`), found in one pass over the table: every
+        list page of the directory asks for them."""
+        found: dict[str, set[int]] = {}
+        for code, place in dict.items(self):
+            found.setdefault(place[2], set()).add(int(code[:3]))
+        return {state: _ranges(numbers) for state, numbers in found.items()}
+
 
 def _read_table() -> dict[str, tuple]:
     return {z["zip_code"]: (round(float(z["lat"]), DECIMALS), round(float(z["long"]), DECIMALS), z["state"],
@@ -126,7 +139,7 @@ def served_states(resources) -> list[str]:
 def state_file(state: str) -> dict:
     """What the browser needs to place a reader's ZIP code in `state`: the state's counties and,
     for each ZIP code, its center and county (an index into the counties)."""
-    places = sorted((code, place) for code, place in _table().items() if place.state == state)
+    places = _table().of_state(state)
     counties = sorted({place.county for _, place in places})
     index = {county: i for i, county in enumerate(counties)}
     return {"state": state, "counties": counties,
@@ -136,20 +149,19 @@ def state_file(state: str) -> dict:
 def prefixes(states: list[str]) -> dict[str, str]:
     """The first three digits of each state's ZIP codes, as ranges: {'CA': '900-908 910-961'}.
     The browser fetches a state's file only for a ZIP code that starts with one of them."""
-    found: dict[str, set[int]] = {state: set() for state in states}
-    for code, place in _table().items():
-        if place.state in found:
-            found[place.state].add(int(code[:3]))
-    ranges = {}
-    for state, numbers in found.items():
-        runs, ordered = [], sorted(numbers)
-        for number in ordered:
-            if runs and number == runs[-1][1] + 1:
-                runs[-1][1] = number
-            else:
-                runs.append([number, number])
-        ranges[state] = " ".join(f"{a:03d}" if a == b else f"{a:03d}-{b:03d}" for a, b in runs)
-    return ranges
+    known = _table().prefixes
+    return {state: known.get(state, "") for state in states}
+
+
+def _ranges(numbers: set[int]) -> str:
+    """Three-digit prefixes as runs: {900, 901, 902, 910} -> '900-902 910'."""
+    runs = []
+    for number in sorted(numbers):
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    return " ".join(f"{a:03d}" if a == b else f"{a:03d}-{b:03d}" for a, b in runs)
 
 
 def miles(a: tuple[float, float], b: tuple[float, float]) -> float:
