@@ -32,6 +32,14 @@ class DirectoryIndex:
     order: dict[str, int]  # slug -> place in `entries`
     points: dict[str, list[Point]]  # slug -> where its locations are
     states: list[str]  # the states whose ZIP code centers the site ships
+    categories: list  # the kinds of help that have listings, in taxonomy order
+    by_category: dict[str, list]  # a kind of help's id -> its listings, A to Z as in `entries`
+    spoken: list[str]  # every language some listing's staff speak
+    local: dict[str | None, bool]  # whether a list (None: the whole directory) has a listing with a place or a local area
+
+    def listings(self, category: str | None) -> list:
+        """The listings of a kind of help (None: every listing)."""
+        return self.entries if category is None else self.by_category[category]
 
 
 _INDEXES: dict[int, tuple[Library, DirectoryIndex]] = {}
@@ -43,8 +51,14 @@ def directory_index(lib: Library | None = None) -> DirectoryIndex:
     if hit and hit[0] is lib:
         return hit[1]
     entries = sorted(lib.resources.values(), key=lambda r: (r.data.example, r.data.name.casefold()))
-    index = DirectoryIndex(entries, {e.slug: n for n, e in enumerate(entries)},
-                           {e.slug: located(e.data) for e in entries}, served_states(e.data for e in entries))
+    points = {e.slug: located(e.data) for e in entries}
+    categories = lib.categories_in_use()
+    by_category = {c.id: [e for e in entries if c.id in e.data.categories] for c in categories}
+    local = {key: any(points[e.slug] or (e.data.service_area and not e.data.service_area.national) for e in listed)
+             for key, listed in [(None, entries), *by_category.items()]}
+    index = DirectoryIndex(entries, {e.slug: n for n, e in enumerate(entries)}, points,
+                           served_states(e.data for e in entries), categories, by_category,
+                           sorted({code for e in entries for code in spoken_languages(e.data)}), local)
     if len(_INDEXES) >= 4:  # 'portal serve' makes a new library after each edit
         _INDEXES.clear()
     _INDEXES[id(lib)] = (lib, index)
@@ -88,12 +102,11 @@ def _urls(endpoint: str, count: int, **values) -> list[str]:
     return [url_for(endpoint, number=n, **values) for n in range(1, count + 1)]
 
 
-def _near_me(lang: str, entries: list) -> dict | None:
-    """What "near me" needs on a list: None when no listing of it has a place or a local area."""
+def _near_me(category: str | None) -> dict | None:
+    """What "near me" needs on a list (a kind of help's, or None: every listing's): None when no listing
+    of it has a place or a local area."""
     index = directory_index()
-    local = any(index.points[e.slug] or (e.data.service_area and not e.data.service_area.national)
-                for e in entries)
-    if not local or not index.states:
+    if not index.local[category] or not index.states:
         return None
     return {"files": {state: url_for("site.zip_centers", state=state) for state in index.states},
             "prefixes": prefixes(index.states),
@@ -106,13 +119,12 @@ def resources(lang, number):
     index, size = directory_index(), current_app.config["PORTAL_DIRECTORY_PAGE_SIZE"]
     shown = _page_of(index.entries, number)
     count = page_count(len(index.entries), size)
-    categories = library().categories_in_use()
+    categories = index.categories
     data = {"pages": _urls("site.resources", count, lang=lang), "page": number, "total": len(index.entries),
-            "categories": {c.id: _urls("site.category", page_count(len(library().resources_in(c.id)), size),
+            "categories": {c.id: _urls("site.category", page_count(len(index.listings(c.id)), size),
                                        lang=lang, category=c.id) for c in categories},
-            "near": _near_me(lang, index.entries)}
-    spoken = sorted({code for entry in index.entries for code in spoken_languages(entry.data)})
-    return render_template("site/resources.html", lang=lang, entries=shown, spoken=spoken, data=data,
+            "near": _near_me(None)}
+    return render_template("site/resources.html", lang=lang, entries=shown, spoken=index.spoken, data=data,
                            total=len(index.entries), page=number, pages=count, categories=categories)
 
 
@@ -120,12 +132,13 @@ def resources(lang, number):
 @site.route("/<lang:lang>/categories/<category>/page/<int:number>/")
 def category(lang, category, number):
     # A category with no listings has no page (the build does not make one either).
-    found = next((c for c in library().categories_in_use() if c.id == category), None) or abort(404)
-    entries = library().resources_in(found.id)
+    index = directory_index()
+    found = next((c for c in index.categories if c.id == category), None) or abort(404)
+    entries = index.listings(found.id)
     shown = _page_of(entries, number)
     count = page_count(len(entries), current_app.config["PORTAL_DIRECTORY_PAGE_SIZE"])
     data = {"pages": _urls("site.category", count, lang=lang, category=found.id), "page": number, "total": len(entries),
-            "near": _near_me(lang, entries)}
+            "near": _near_me(found.id)}
     return render_template("site/category.html", lang=lang, category=found, entries=shown, data=data,
                            total=len(entries), page=number, pages=count)
 
