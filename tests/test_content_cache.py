@@ -44,14 +44,21 @@ def entry_files(cache: Path) -> list[Path]:
 
 
 def test_a_second_load_gives_heads_whose_parts_are_read_when_used(content_dir, cache):
-    fresh = everything(load_library(content_dir, LANGUAGES))
+    read = load_library(content_dir, LANGUAGES)
+    fresh = everything(read)
     load(content_dir, cache)
     library = load(content_dir, cache)
     page = library.page(*GUIDE, "en")
     assert type(page) is LazyPage and "meta" not in page.__dict__ and "sections" not in page.__dict__
     assert page.related["related_conditions"] == ["high-blood-pressure"]  # the link check needs no model
-    assert page.title  # its meta: read from the whole entry, and a plain page from then on
-    assert type(page) is Page
+    # What the list pages show of every page comes from the head: the same as the model says.
+    model = read.page(*GUIDE, "en")
+    assert (page.title, page.summary, page.front["also_called"]) == (model.title, model.summary,
+                                                                      model.meta.also_called)
+    assert type(page) is LazyPage
+    assert page.meta.icd10 == ["I50"]  # its meta: read from the whole entry, and a plain page from then on
+    assert type(page) is Page and "_front" not in page.__dict__
+    assert (page.title, page.front["also_called"]) == (model.title, model.meta.also_called)
     assert everything(library) == fresh
 
 

@@ -10,6 +10,7 @@ used, after which it is a plain `Page` (or `YamlDocument`).
 """
 from __future__ import annotations
 
+import json
 import pickle
 import threading
 from typing import Callable
@@ -41,6 +42,22 @@ class LazyPage(Page):
     sections = _lazy("sections")
     plain_language = _lazy("plain_language")
 
+    # A list page (every condition, A to Z) shows the title, summary and other names of every page of a kind:
+    # from the head's front matter as JSON (the model's own dump), so a rebuild need not read them all.
+    @property
+    def front(self) -> dict:
+        if "_front" not in self.__dict__:
+            self.__dict__["_front"] = json.loads(self.meta_json)
+        return self.__dict__["_front"]
+
+    @property
+    def title(self) -> str:
+        return self.front["title"]
+
+    @property
+    def summary(self) -> str:
+        return self.front["summary"]
+
     def _load(self) -> None:
         if self.__class__ is not LazyPage:
             return
@@ -51,6 +68,7 @@ class LazyPage(Page):
             for name in LAZY:
                 self.__dict__[name] = full.__dict__[name]
             del self.__dict__["_body"]
+            self.__dict__.pop("_front", None)
             self.__class__ = Page
 
     def __eq__(self, other):

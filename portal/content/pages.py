@@ -64,6 +64,13 @@ class Page:
         return self.meta.summary
 
     @property
+    def front(self) -> dict:
+        """The front matter's fields by name, for what a list of pages shows of each (`front["also_called"]`,
+        `page.front.also_called` in a template). A page loaded from the cache answers from its head, without
+        reading its model (portal.content.heads)."""
+        return vars(self.meta)
+
+    @property
     def care_plan(self) -> list[GoalTemplate]:
         """The care-plan goal templates of a condition guide in this language (none for other kinds)."""
         return getattr(self.meta, "care_plan", [])

@@ -140,8 +140,8 @@ def condition(lang, slug):
 @site.route("/<lang:lang>/medications/")
 def medications(lang):
     pages = sorted((library().page("medication", slug, lang) for slug in library().medications),
-                   key=lambda p: p.meta.generic_name.casefold())
-    brands = sorted(((brand, page) for page in pages for brand in page.meta.brand_names),
+                   key=lambda p: p.front["generic_name"].casefold())
+    brands = sorted(((brand, page) for page in pages for brand in page.front["brand_names"]),
                     key=lambda item: item[0].casefold())
     return render_template("site/medications.html", lang=lang, pages=pages, brands=brands)
 
