@@ -30,7 +30,7 @@ from portal import create_app
 from portal.build_memo import remembered
 from portal.content import Library, load_library
 from portal.content.pages import PAGE_KINDS, SOURCE_LANGUAGE
-from portal.fingerprints import metadata_fingerprint, page_fingerprint, site_fingerprint
+from portal.fingerprints import Shown, metadata_fingerprint, page_fingerprint, site_fingerprint
 from portal.frozen_urls import page_urls
 from portal.search.pagefind import (BUNDLE, DELTA, ENTRY, STATE, PagefindError, base_files, bundle_files, check_index,
                                     index_site, is_indexed, page_ids, read_page, sample, write_state)
@@ -140,8 +140,11 @@ def plan(app: Flask) -> list[PlannedPage]:
     stale = ",".join(slug for slug, entry in sorted(library.resources.items())
                      if entry.data.is_stale(days, today))
     synonyms = app.extensions["portal.synonyms"].digest  # every page carries its search words
+    # Every page's: the menu names health topics only if there are any.
+    common = hashlib.sha256((site + stale + synonyms + str(bool(library.topics))).encode()).hexdigest()
     metadata = metadata_fingerprint(library)
-    shared = hashlib.sha256((site + metadata + stale + synonyms).encode()).hexdigest()
+    shared = hashlib.sha256((common + metadata).encode()).hexdigest()  # the index pages show all of it
+    shown = Shown(library)
     pages = []
     for lang in app.config["PORTAL_LANGUAGES"]:
         for endpoint in ("home", "conditions", "medications", "topics", "resources", "search", "about", "reading_list",
@@ -153,9 +156,11 @@ def plan(app: Flask) -> list[PlannedPage]:
                 page = versions.get(lang) or source  # (as library.page: the English page until it is translated)
                 # A translation also shows whether the English page changed since it was made.
                 own = page_fingerprint(page) + (source.source_hash if source and page.lang != "en" else "")
-                pages.append(PlannedPage(f"site.{kind}", {"lang": lang, "slug": slug}, shared + own, page.path))
-        for slug, entry in library.resources.items():  # resource pages show only front-matter-like data
-            pages.append(PlannedPage("site.resource", {"lang": lang, "slug": slug}, shared, entry.path))
+                pages.append(PlannedPage(f"site.{kind}", {"lang": lang, "slug": slug},
+                                         common + own + shown.of_guide(page, versions, lang), page.path))
+        for slug, entry in library.resources.items():
+            pages.append(PlannedPage("site.resource", {"lang": lang, "slug": slug}, common + shown.of_listing(slug),
+                                     entry.path))
         for endpoint, values in directory_pages(library, app.config["PORTAL_DIRECTORY_PAGE_SIZE"], lang):
             pages.append(PlannedPage(endpoint, values, shared))  # further pages of the lists, kinds of help
     for endpoint in ("choose_language", "not_found_page", "sitemap", "robots", "service_worker"):

@@ -2,9 +2,11 @@
 last build has the same bytes, so the build can keep it instead of rendering it again.
 
 A detail page depends on the code and templates, the settings, its own content, and what it
-shows of other pages (their titles, names, summaries: the front matter). Index pages depend on
-everything but the page bodies. Bodies are never shown on another page, so the common edit
-(a guide's text) renders one page.
+shows of other pages: a guide, the front matter of the pages and the listings it names (their
+titles) and of its English version (its review); a listing, the kinds of help. Index pages depend
+on everything but the page bodies. Bodies are never shown on another page, so the common edit
+(a guide's text) renders one page, and an edit of a guide's front matter or of a listing renders
+it, the pages that name it and the index pages.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from pathlib import Path
 from flask import Flask
 
 from portal.content.cache import code_fingerprint
+from portal.content.pages import RELATED_FIELDS, SOURCE_LANGUAGE
 from portal.i18n import TRANSLATIONS
 
 _PORTAL = Path(__file__).parent
@@ -56,3 +59,34 @@ def page_fingerprint(page) -> str:
     """A guide's own content: the hash its file was cached under, else its rendered parts."""
     return page.digest or _digest(page.path, page.meta_json, *(
         f"{s.key}|{s.title}|{p.key}|{p.title}|{p.html}" for s in page.sections for p in s.parts))
+
+
+class Shown:
+    """What a detail page shows of the rest of the library, as a hash (see the module's text)."""
+
+    def __init__(self, library):
+        self.library = library
+        self._listings: dict[str, str] = {}
+        self._taxonomy = library.taxonomy.model_dump_json() if library.taxonomy else ""
+
+    def listing(self, slug: str) -> str:
+        if slug not in self._listings:
+            entry = self.library.resources.get(slug)
+            self._listings[slug] = entry.data.model_dump_json() if entry else "-"
+        return self._listings[slug]
+
+    def of_guide(self, page, versions: dict, lang: str) -> str:
+        """A guide in `lang` (`page`: its own version, or the English one until it is translated)."""
+        source = versions.get(SOURCE_LANGUAGE)
+        parts = [",".join(sorted(versions)), source.meta_json if source is not None and source is not page else ""]
+        for field, kind in RELATED_FIELDS.items():
+            for slug in page.related.get(field, ()):
+                if kind == "resource":
+                    parts.append(self.listing(slug))
+                else:
+                    other = self.library.page(kind, slug, lang)
+                    parts.append(f"{kind}:{slug}:{other.meta_json if other is not None else '-'}")
+        return _digest(*parts)
+
+    def of_listing(self, slug: str) -> str:
+        return _digest(self.listing(slug), self._taxonomy)

@@ -119,8 +119,37 @@ def move_listing(content: Path) -> None:
                     .replace('zip: "92501"', 'zip: "89501"'))
 
 
+def edit_listing(content: Path) -> None:
+    """A listing that guides name (their "Community help") gets a new description and name."""
+    path = content / "resources" / "crisis-line.yaml"
+    path.write_text(path.read_text().replace("Free, private help", "Free, private, kind help")
+                    .replace("name: 988 Suicide & Crisis Lifeline", "name: 988 Lifeline"))
+
+
+def rename_treated_condition(content: Path) -> None:
+    """The condition a medicine is "Used for" (and that a topic may name) gets a new title and summary."""
+    guide = content / "conditions" / "high-blood-pressure" / "en.md"
+    guide.write_text(guide.read_text().replace("title: High blood pressure", "title: High blood pressure (hypertension)")
+                     .replace("This guide shows how", "This guide tells how"))
+
+
+def review_english(content: Path) -> None:
+    """Only the English page's front matter changes (its review date): its translations show its review."""
+    guide = content / "conditions" / "high-blood-pressure" / "en.md"
+    guide.write_text(guide.read_text().replace("last_reviewed: 2026-11-01", "last_reviewed: 2024-01-01"))
+
+
+def rename_category(content: Path) -> None:
+    taxonomy = content / "taxonomy.yaml"
+    taxonomy.write_text(taxonomy.read_text().replace("name: Mental health", "name: Mental health and stress"))
+
+
 CHANGES = {"content edit": edit_content, "title edit": edit_title, "content delete": delete_content,
            "content add": add_content, "listing moved": move_listing}
+# Edits that other pages show (titles, listings, the English page's review, the kinds of help).
+SHOWN_CHANGES = {"title edit": edit_title, "listing edit": edit_listing,
+                 "treated condition renamed": rename_treated_condition, "English review date": review_english,
+                 "category renamed": rename_category}
 
 
 @pytest.fixture
@@ -150,6 +179,18 @@ def test_incremental_equals_clean_after_content_change(site_dirs, content_dir, c
     if change == "listing moved":  # (the plan keeps the states served between builds: portal.build_memo)
         assert (incremental / "directory" / "zip" / "NV.json").is_file()
         assert not (incremental / "directory" / "zip" / "CA.json").exists()
+
+
+@pytest.mark.parametrize("change", sorted(SHOWN_CHANGES))
+def test_an_edit_other_pages_show_renders_them_and_the_lists_only(site_dirs, content_dir, change):
+    """A page is rendered again when what it shows of another page changes (a related guide's title, a
+    listing it names, its English version's review), and is kept when nothing it shows did."""
+    settings, incremental, clean = site_dirs
+    first = build(settings, incremental)
+    SHOWN_CHANGES[change](content_dir)
+    again = build(settings, incremental)
+    assert 0 < again.rendered < first.rendered
+    assert_same_as_clean(settings, incremental, clean)
 
 
 def test_unchanged_rebuild_renders_nothing_and_rewrites_nothing(site_dirs):
