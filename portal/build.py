@@ -142,14 +142,17 @@ def plan(app: Flask) -> list[PlannedPage]:
     synonyms = app.extensions["portal.synonyms"].digest  # every page carries its search words
     # Every page's: the menu names health topics only if there are any.
     common = hashlib.sha256((site + stale + synonyms + str(bool(library.topics))).encode()).hexdigest()
-    metadata = metadata_fingerprint(library)
-    shared = hashlib.sha256((common + metadata).encode()).hexdigest()  # the index pages show all of it
     shown = Shown(library)
+    listings = shown.listings()
+    metadata = metadata_fingerprint(library, listings)
+    shared = hashlib.sha256((common + metadata).encode()).hexdigest()  # the index pages show all of it
+    directory = hashlib.sha256((common + listings).encode()).hexdigest()  # the directory's lists: the listings
     pages = []
     for lang in app.config["PORTAL_LANGUAGES"]:
-        for endpoint in ("home", "conditions", "medications", "topics", "resources", "search", "about", "reading_list",
+        for endpoint in ("home", "conditions", "medications", "topics", "search", "about", "reading_list",
                          "reading_print", "enter_code", "not_found_in", "offline", "manifest"):
             pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, shared))
+        pages.append(PlannedPage("site.resources", {"lang": lang}, directory))
         for kind in PAGE_KINDS:
             for slug, versions in library.pages_of(kind).items():
                 source = versions.get(SOURCE_LANGUAGE)
@@ -162,13 +165,13 @@ def plan(app: Flask) -> list[PlannedPage]:
             pages.append(PlannedPage("site.resource", {"lang": lang, "slug": slug}, common + shown.of_listing(slug),
                                      entry.path))
         for endpoint, values in directory_pages(library, app.config["PORTAL_DIRECTORY_PAGE_SIZE"], lang):
-            pages.append(PlannedPage(endpoint, values, shared))  # further pages of the lists, kinds of help
+            pages.append(PlannedPage(endpoint, values, directory))  # further pages of the lists, kinds of help
     for endpoint in ("choose_language", "not_found_page", "sitemap", "robots", "service_worker"):
         pages.append(PlannedPage(f"site.{endpoint}", {}, shared))
     # The ZIP code centers of "near me": the same files while the code, settings and listings are.
-    for endpoint, values in remembered(app.config.get("PORTAL_CACHE_DIR"), "directory-data", site + metadata,
+    for endpoint, values in remembered(app.config.get("PORTAL_CACHE_DIR"), "directory-data", site + listings,
                                        lambda: directory_data(library)):
-        pages.append(PlannedPage(endpoint, values, shared))
+        pages.append(PlannedPage(endpoint, values, directory))
     return pages
 
 

@@ -44,15 +44,11 @@ def site_fingerprint(app: Flask) -> str:
                    *(str(p).encode() + p.read_bytes() for p in files))
 
 
-def metadata_fingerprint(library) -> str:
-    """Everything one page can show about another: all front matter, resources and categories."""
-    parts = []
-    for page in sorted(library.all_pages(), key=lambda p: p.path):
-        parts.append(f"{page.path}:{page.meta_json}")
-    for slug, entry in sorted(library.resources.items()):
-        parts.append(f"{slug}:{entry.data.model_dump_json()}")
-    parts.append(library.taxonomy.model_dump_json() if library.taxonomy else "")
-    return _digest(*parts)
+def metadata_fingerprint(library, listings: str) -> str:
+    """Everything one page can show about another: all front matter, and the listings and kinds of help
+    (`listings`: Shown.listings)."""
+    return _digest(*(f"{page.path}:{page.meta_json}" for page in sorted(library.all_pages(), key=lambda p: p.path)),
+                   listings)
 
 
 def page_fingerprint(page) -> str:
@@ -90,3 +86,7 @@ class Shown:
 
     def of_listing(self, slug: str) -> str:
         return _digest(self.listing(slug), self._taxonomy)
+
+    def listings(self) -> str:
+        """Every listing and the kinds of help: what the directory's lists show (and nothing of the guides)."""
+        return _digest(*(f"{slug}:{self.listing(slug)}" for slug in sorted(self.library.resources)), self._taxonomy)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import portal.build
 import portal.fingerprints
 from portal.build import BuildError, build
 from portal.config import load_settings
@@ -226,6 +227,31 @@ def test_body_edit_rewrites_only_that_guide(site_dirs, content_dir):
            if path.stem not in state(incremental)["hide_delta"]]
     assert sorted(data["url"] for data in new) == sorted(f"/{rel.removesuffix('index.html')}" for rel in expected)
     assert all("Read food labels" in data["content"].replace("\u200b", "") for data in new)  # zh: words split
+
+
+def edit_summary(content: Path) -> None:
+    guide = content / "conditions" / "heart-failure" / "en.md"
+    text = guide.read_text()
+    start = text.index("summary: ") + len("summary: ")
+    guide.write_text(text[:start] + "In short, " + text[start:])
+
+
+def test_a_guides_summary_edit_leaves_the_directory_and_unrelated_pages(site_dirs, content_dir, monkeypatch):
+    settings, incremental, clean = site_dirs
+    build(settings, incremental)
+    rendered = []
+    freezer = portal.build._freezer
+    monkeypatch.setattr(portal.build, "_freezer",
+                        lambda app, destination, pages, static: rendered.extend(p.url for p in pages) or
+                        freezer(app, destination, pages, static))
+    edit_summary(content_dir)
+    build(settings, incremental, workers=1)
+    assert {f"/{lang}/conditions/heart-failure/" for lang in ("en", "es", "zh", "vi", "ar")} <= set(rendered)
+    assert "/en/conditions/" in rendered and "/es/conditions/high-blood-pressure/" in rendered  # it names heart failure
+    unrelated = [url for url in rendered if "/resources/" in url or "/categories/" in url or "lisinopril" in url
+                 or "preventing-falls" in url or "/directory/" in url]
+    assert unrelated == []  # the directory shows no guide; these guides do not name heart failure
+    assert_same_as_clean(settings, incremental, clean)
 
 
 def test_incremental_equals_clean_after_template_edit(site_dirs, tmp_path):
