@@ -63,7 +63,14 @@ class Shown:
     def __init__(self, library):
         self.library = library
         self._listings: dict[str, str] = {}
+        self._fronts: dict[int, str] = {}  # id(page) -> a hash of its front matter, made once
         self._taxonomy = library.taxonomy.model_dump_json() if library.taxonomy else ""
+
+    def front(self, page) -> str:
+        key = id(page)
+        if key not in self._fronts:
+            self._fronts[key] = hashlib.sha256(page.meta_json.encode()).hexdigest()
+        return self._fronts[key]
 
     def listing(self, slug: str) -> str:
         if slug not in self._listings:
@@ -74,14 +81,14 @@ class Shown:
     def of_guide(self, page, versions: dict, lang: str) -> str:
         """A guide in `lang` (`page`: its own version, or the English one until it is translated)."""
         source = versions.get(SOURCE_LANGUAGE)
-        parts = [",".join(sorted(versions)), source.meta_json if source is not None and source is not page else ""]
+        parts = [",".join(sorted(versions)), self.front(source) if source is not None and source is not page else ""]
         for field, kind in RELATED_FIELDS.items():
             for slug in page.related.get(field, ()):
                 if kind == "resource":
                     parts.append(self.listing(slug))
                 else:
                     other = self.library.page(kind, slug, lang)
-                    parts.append(f"{kind}:{slug}:{other.meta_json if other is not None else '-'}")
+                    parts.append(f"{kind}:{slug}:{self.front(other) if other is not None else '-'}")
         return _digest(*parts)
 
     def of_listing(self, slug: str) -> str:
