@@ -17,6 +17,7 @@ import shutil
 import time
 import warnings
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -27,6 +28,7 @@ from flask_frozen import Freezer, MissingURLGeneratorWarning
 from jinja2 import FileSystemBytecodeCache, TemplateError
 
 from portal import create_app
+from portal.beside import Beside
 from portal.build_memo import remembered
 from portal.content import Library, load_library
 from portal.content.pages import PAGE_KINDS, SOURCE_LANGUAGE
@@ -367,16 +369,13 @@ def source_namer(sources: dict[str, str], content_root: Path):
     return where
 
 
-def verify(layers: list[Path], base_url: str, state_file: Path | None, removed: list[str] = (),
-           site_files: set[str] | None = None, unchanged: set[str] = frozenset(), where=None) -> None:
-    """Step 5: every internal link and asset resolves and nothing loads from another site, and the search
-    page has the files of its index (pagefind/ and pagefind-delta/). The link check keeps what it read of
-    each page in `state_file` (one per built site), for the next build."""
-    problems = check_site(layers, urlsplit(base_url).path or "/", state_file, set(removed), site_files, unchanged,
-                          where)
+def verify(problems: list[str], layers: list[Path], files: set[str]) -> None:
+    """Step 5: the link check (portal.sitecheck, run beside step 4) found every internal link and asset
+    resolves and nothing loads from another site, and the search page has the files of its index
+    (pagefind/ and pagefind-delta/) among the site's `files`."""
     if problems:
         raise BuildError(f"The built site has {len(problems)} broken link(s):", problems)
-    missing = check_index(layers, site_files - set(removed)) if site_files is not None else []
+    missing = check_index(layers, files)
     if missing:
         raise BuildError("The site's search index is incomplete:", missing)
 
@@ -450,14 +449,31 @@ def build(settings: dict, output: str | Path = "build", progress=None, workers: 
     try:
         fingerprints, stale, site_files, unchanged, sources = freeze(app, staging, published, previous, workers,
                                                                      progress)
-        search_files, stale_search, search = index(staging, published, site_files, unchanged, stale, search,
-                                                   app.config.get("PORTAL_SEARCH_DELTA_MAX_PAGES"), progress)
         rendered = len(fingerprints) - len(unchanged)  # pages and data files
-        indexed = (staging / BUNDLE).exists() or (staging / DELTA).exists()  # a new index, full or delta
-        if rendered or stale or stale_search or indexed or published is None:  # else: the site checked last time
-            check_state = manifest.with_suffix(".sitecheck.sqlite") if manifest else None
-            verify([staging, output] if published else [staging], app.config["PORTAL_BASE_URL"], check_state, stale,
-                   site_files | search_files, unchanged, source_namer(sources, Path(library.root)))
+        layers = [staging, output] if published else [staging]
+        # The link check keeps what it read of each page in its state (one per built site), for the next build;
+        # Beside gives it its last argument, `later`: the index's files.
+        check_state = manifest.with_suffix(".sitecheck.sqlite") if manifest else None
+        check = partial(check_site, layers, urlsplit(app.config["PORTAL_BASE_URL"]).path or "/", check_state,
+                        set(stale), site_files, unchanged, source_namer(sources, Path(library.root)))
+        with Beside(check) as links:
+            if rendered or stale or published is None:
+                links.start()  # it reads the pages while Pagefind indexes them, and gets the index's files after
+            try:
+                search_files, stale_search, search = index(staging, published, site_files, unchanged, stale, search,
+                                                           app.config.get("PORTAL_SEARCH_DELTA_MAX_PAGES"), progress)
+            except BuildError as failed:  # no index: what the link check found is said too
+                links.give(None)
+                problems = links.result()
+                if not problems:
+                    raise
+                raise BuildError(f"{failed.title[:-1]}, and the built site has {len(problems)} broken link(s):",
+                                 failed.problems + problems) from None
+            links.give(search_files)
+            indexed = (staging / BUNDLE).exists() or (staging / DELTA).exists()  # a new index, full or delta
+            if rendered or stale or stale_search or indexed or published is None:  # else: the site checked last time
+                links.start()  # (if it did not start beside the index)
+                verify(links.result(), layers, (site_files | search_files) - set(stale))
         stale += stale_search
         if manifest:
             manifest.unlink(missing_ok=True)  # if publishing is cut short, the next build is a full one

@@ -62,7 +62,8 @@ def _file(layers: list[Path], names: dict[str, Path | None], rel: str) -> Path:
 
 def check_site(root: Path | list[Path], base_path: str = "/", state_file: Path | None = None,
                hidden: set[str] = frozenset(), site_files: set[str] | None = None,
-               trusted: set[str] = frozenset(), where: Callable[[str, str], str] | None = None) -> list[str]:
+               trusted: set[str] = frozenset(), where: Callable[[str, str], str] | None = None,
+               later: Callable[[], set[str] | None] | None = None) -> list[str]:
     """Return one message per broken link, missing anchor or third-party load in the built site.
 
     `root` may be a list of folders laid over each other (a build's changed files over the
@@ -71,25 +72,30 @@ def check_site(root: Path | list[Path], base_path: str = "/", state_file: Path |
     With a `state_file` (portal.sitecheck_state), the scans of a check that passed are kept
     there, and a trusted page is checked again only if a page it links to went, or changed
     and lost an #anchor; a state that cannot be read means every page is checked.
+    A builder still writing files of the site while the check runs (the search index: no page
+    among them) passes `later`, which waits for those files and returns them (None: they will not
+    come, the build failed). It is called only for a link to a file not in `site_files`, and before
+    the state is committed; without the files, the state is not saved.
     """
     layers = [Path(r) for r in (root if isinstance(root, list) else [root])]
     where = where or (lambda page, url: page)
+    later = later or set  # (nothing more to come)
     state = ScanState(state_file, base_path) if state_file else None
     try:
         try:
-            return _check(layers, base_path, state, set(hidden), site_files, set(trusted), where)
+            return _check(layers, base_path, state, set(hidden), site_files, set(trusted), where, later)
         except StateError:
             if state is None:  # (only a saved state can be damaged)
                 raise
             state.reset()  # and check every page
-            return _check(layers, base_path, state, set(hidden), site_files, set(trusted), where)
+            return _check(layers, base_path, state, set(hidden), site_files, set(trusted), where, later)
     finally:
         if state:
             state.close()
 
 
 def _check(layers: list[Path], base_path: str, state: ScanState | None, hidden: set[str], site_files: set[str] | None,
-           trusted: set[str], where: Callable[[str, str], str]) -> list[str]:
+           trusted: set[str], where: Callable[[str, str], str], later: Callable[[], set[str] | None]) -> list[str]:
     if site_files is None:
         names = {p.relative_to(layer).as_posix(): layer for layer in reversed(layers) for p in layer.rglob("*")
                  if p.suffix in _SCANNED}
@@ -126,7 +132,8 @@ def _check(layers: list[Path], base_path: str, state: ScanState | None, hidden: 
 
     def is_file(rel: str) -> bool:
         if rel not in exists:
-            exists[rel] = rel not in hidden and (rel in site_files if site_files is not None
+            exists[rel] = rel not in hidden and (rel in site_files or rel in (later() or ())
+                                                 if site_files is not None
                                                  else any((layer / rel).is_file() for layer in layers))
         return exists[rel]
 
@@ -175,5 +182,6 @@ def _check(layers: list[Path], base_path: str, state: ScanState | None, hidden: 
         changed = {rel: (scans[rel], targets) for rel, targets in targets_of.items()
                    if saved.get(rel) != (scans[rel], targets)}
         if changed or gone:
-            state.save(changed, {rel: saved[rel][1] for rel in changed.keys() | gone if rel in saved}, gone)
+            state.save(changed, {rel: saved[rel][1] for rel in changed.keys() | gone if rel in saved}, gone,
+                       lambda: later() is not None)
     return problems

@@ -17,7 +17,7 @@ import json
 import sqlite3
 import zlib
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 VERSION = "2"  # of the layout below and of what a scan holds; another makes a new state
 _BATCH = 500  # names per query (SQLite allows 32,766 parameters; fewer keep each statement small)
@@ -129,9 +129,11 @@ class ScanState:
         return ({row[0] for row in self._batches(linking, targets)}
                 | {row[0] for row in self._batches(linking + " AND fragment", anchored)})
 
-    def save(self, scanned: dict[str, tuple[Scan, Targets]], old_targets: dict[str, Targets], gone: set[str]) -> None:
+    def save(self, scanned: dict[str, tuple[Scan, Targets]], old_targets: dict[str, Targets], gone: set[str],
+             confirm: Callable[[], bool] = lambda: True) -> None:
         """Save the scans of the pages checked (`scanned`; `old_targets` has what each linked to before, if
-        it was saved) and forget the pages of `gone`, in one transaction."""
+        it was saved) and forget the pages of `gone`, in one transaction. `confirm` is asked once the rows
+        are written: False rolls them back (the build failed while they were written)."""
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
@@ -145,7 +147,7 @@ class ScanState:
             db.executemany("INSERT OR REPLACE INTO links VALUES (?, ?, ?)",  # in the table's order: faster
                            sorted((target, rel, fragment) for rel, (_scan, targets) in scanned.items()
                                   if old_targets.get(rel) != targets for target, fragment in targets.items()))
-            db.execute("COMMIT")
+            db.execute("COMMIT" if confirm() else "ROLLBACK")
         except sqlite3.DatabaseError:  # (disk full, file damaged): the next check reads every page
             db.close()
             self._delete()

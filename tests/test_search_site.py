@@ -1,11 +1,15 @@
 """Search on the static site: the Pagefind index in the build, the search page, the search box on every page."""
 from __future__ import annotations
 
+import sqlite3
+import threading
+
 import pytest
 from bs4 import BeautifulSoup
 
 import portal.search.pagefind as pagefind
-from portal.build import BuildError, build
+import portal.sitecheck as sitecheck
+from portal.build import BuildError, build, index as index_step
 from portal.config import load_settings
 from conftest import LANGUAGES
 
@@ -85,6 +89,77 @@ def test_a_failed_search_index_keeps_the_last_good_site(content_dir, tmp_path, m
     monkeypatch.undo()
     assert build(settings, output).rendered == 5  # the next build finishes the job
     assert b"Read food labels" in (output / "en" / "conditions" / "heart-failure" / "index.html").read_bytes()
+
+
+def _settings(content_dir, tmp_path) -> dict:
+    return load_settings({"PORTAL_CONTENT_DIR": str(content_dir), "PORTAL_CACHE_DIR": str(tmp_path / "cache")},
+                         environ={})
+
+
+def _nothing_left(tmp_path) -> None:
+    """No staging folder and no thread of the build left behind."""
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site")]
+    assert not [thread for thread in threading.enumerate() if thread.name.startswith("beside")]
+
+
+def test_a_broken_link_and_a_failed_search_index_are_both_reported(content_dir, tmp_path, monkeypatch):
+    """The link check runs beside the index step (portal.beside): when both fail, the build says both."""
+    settings, output = _settings(content_dir, tmp_path), tmp_path / "site"
+    build(settings, output)
+    before = {p: p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    monkeypatch.setattr("portal.content.markup.link_problem", lambda url: None)  # (`portal check` refuses it)
+    guide = content_dir / "conditions" / "heart-failure" / "en.md"
+    guide.write_text(guide.read_text().replace("Eat less salt.", "See [the chart](/en/nowhere/)."))
+    with pytest.raises(BuildError) as broken:
+        build(settings, output)
+    links = broken.value.problems
+    assert broken.value.title == f"The built site has {len(links)} broken link(s):" and len(links) == len(LANGUAGES)
+    assert "broken link /en/nowhere/ (no file en/nowhere/index.html)" in links[0]
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")  # Pagefind cannot run
+    with pytest.raises(BuildError) as both:
+        build(settings, output)
+    assert both.value.title == ("The search index could not be built, and the built site has "
+                                f"{len(links)} broken link(s):")
+    assert "Pagefind failed (exit status 1)" in both.value.problems[0]
+    assert both.value.problems[1:] == links  # the same, in the same order
+    assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
+    _nothing_left(tmp_path)
+
+
+def test_the_link_check_reads_the_pages_while_the_search_index_is_built(content_dir, tmp_path, monkeypatch):
+    started = threading.Event()
+
+    def check_site(*args):
+        started.set()
+        return sitecheck.check_site(*args)
+
+    def index(*args):
+        assert started.wait(10), "the link check did not start before the search index"
+        return index_step(*args)
+
+    monkeypatch.setattr("portal.build.check_site", check_site)
+    monkeypatch.setattr("portal.build.index", index)
+    assert build(_settings(content_dir, tmp_path), tmp_path / "site").pages > 0
+
+
+@pytest.mark.parametrize("step", ["check_site", "index"])
+def test_an_error_in_the_link_check_or_the_index_step_is_raised_and_nothing_is_left_running(step, content_dir, tmp_path,
+                                                                                            monkeypatch):
+    """The link check's error is raised in the build's thread; the index step's stops the check, which saves nothing."""
+    def fail(*args):
+        raise OSError(f"{step} failed")
+
+    monkeypatch.setattr(f"portal.build.{step}", fail)
+    with pytest.raises(OSError, match=f"{step} failed"):
+        build(_settings(content_dir, tmp_path), tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+    _nothing_left(tmp_path)
+    states = list((tmp_path / "cache" / "builds").glob("*.sitecheck.sqlite"))
+    assert states or step == "check_site"  # the check ran beside the failed index step
+    for state in states:
+        db = sqlite3.connect(state)
+        assert db.execute("SELECT count(*) FROM pages").fetchone() == (0,)  # its scans were rolled back
+        db.close()
 
 
 def test_pagefind_is_run_as_its_own_binary_and_a_missing_one_is_named(tmp_path, monkeypatch):

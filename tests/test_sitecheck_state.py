@@ -184,3 +184,64 @@ def test_a_state_that_cannot_be_written_is_deleted(checked, monkeypatch):
         "b.html: broken link /nowhere.html (no file nowhere.html)",
         "index.html: link /b.html#dose names #dose, which is not on that page",
     ]
+
+
+# A build checks the links while Pagefind writes the search index (portal.build, portal.beside): the index's
+# files come `later`, and the check waits for them only to judge a link to a file it does not know, and to
+# commit its state.
+INDEX = {"pagefind/pagefind.js", "pagefind/pagefind-entry.json"}
+LINKING_TO_THE_INDEX = {
+    "search.html": '<script src="/pagefind/pagefind.js"></script><a href="/a.html#top">a</a>',
+    "broken.html": '<a href="/nowhere.html">x</a><a href="/b.html#gone">b</a><img src="https://cdn.example/x.png">'
+                   '<link rel="preload" href="/pagefind/pagefind-worker.js">',
+}
+
+
+def waits(files: set[str] | None, calls: list):
+    def later():
+        calls.append("later")
+        return files
+    return later
+
+
+def test_files_given_later_give_the_same_problems_as_files_known_at_the_start(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    write(site, {**PAGES, **LINKING_TO_THE_INDEX})
+    files, calls = {p.name for p in site.iterdir()}, []
+    known = check_site(site, "/", tmp_path / "known.sqlite", set(), files | INDEX)
+    assert known == ["broken.html: broken link /nowhere.html (no file nowhere.html)",
+                     "broken.html: link /b.html#gone names #gone, which is not on that page",
+                     "broken.html: loads https://cdn.example/x.png from another site (serve it from the site itself)",
+                     "broken.html: broken link /pagefind/pagefind-worker.js (no file pagefind/pagefind-worker.js)"]
+    assert check_site(site, "/", tmp_path / "later.sqlite", set(), files, later=waits(INDEX, calls)) == known
+    assert calls  # asked for the links to files the site's pages are not
+    # The index failed (None): its files are missing, the rest is found as before.
+    assert check_site(site, "/", tmp_path / "failed.sqlite", set(), files, later=waits(None, [])) == known + [
+        "search.html: broken link /pagefind/pagefind.js (no file pagefind/pagefind.js)"]
+
+
+def test_a_check_of_pages_linking_to_known_files_does_not_wait_until_it_saves(tmp_path):
+    site, state = tmp_path / "site", tmp_path / "site.sitecheck.sqlite"
+    site.mkdir()
+    write(site, PAGES)
+    calls = []
+    assert check_site(site, "/", None, set(), set(PAGES), later=waits(INDEX, calls)) == []
+    assert calls == []  # nothing to wait for: the check ends while the index is being written
+    assert check_site(site, "/", state, set(), set(PAGES), later=waits(INDEX, calls)) == []
+    assert calls == ["later"] and saved_pages(state) == set(PAGES)  # asked once, before committing its state
+
+
+def test_a_check_whose_later_files_never_come_saves_nothing(checked):
+    """The build failed beside the check (the index could not be built): its pages must not be trusted later."""
+    site, state = checked
+    (site / "c.html").write_text('<h2 id="c">C, changed</h2><a href="/a.html#top">a</a>')
+    (site / "d.html").write_text('<a href="/c.html">c</a>')
+    files = set(PAGES) | {"d.html"}
+    assert check_site(site, "/", state, set(), files, files - {"c.html", "d.html"}, later=waits(None, [])) == []
+    assert saved_pages(state) == set(PAGES)  # d.html not saved: the state is the last passing check's
+    db = sqlite3.connect(state)
+    assert db.execute("SELECT count(*) FROM links WHERE page = 'd.html'").fetchone() == (0,)
+    db.close()
+    assert check_site(site, "/", state, set(), files, files - {"c.html", "d.html"}, later=waits(INDEX, [])) == []
+    assert saved_pages(state) == files
