@@ -32,11 +32,11 @@ from portal.beside import Beside
 from portal.build_memo import remembered
 from portal.content import Library, load_library
 from portal.content.pages import PAGE_KINDS, SOURCE_LANGUAGE
-from portal.fingerprints import Shown, metadata_fingerprint, page_fingerprint, site_fingerprint
+from portal.fingerprints import Shown, guides_fingerprint, page_fingerprint, site_fingerprint
 from portal.frozen_urls import page_urls
 from portal.search.pagefind import (BUNDLE, DELTA, ENTRY, STATE, PagefindError, base_files, bundle_files, check_index,
                                     index_site, is_indexed, page_ids, read_page, sample, write_state)
-from portal.site.listing_pages import directory_data, directory_pages
+from portal.site.listing_pages import directory_data, directory_pages, list_shape, listing_order, slice_of
 from portal.site.page_context import remember_urls
 from portal.sitecheck import check_site
 
@@ -145,16 +145,25 @@ def plan(app: Flask) -> list[PlannedPage]:
     # Every page's: the menu names health topics only if there are any.
     common = hashlib.sha256((site + stale + synonyms + str(bool(library.topics))).encode()).hexdigest()
     shown = Shown(library)
-    listings = shown.listings()
-    metadata = metadata_fingerprint(library, listings)
-    shared = hashlib.sha256((common + metadata).encode()).hexdigest()  # the index pages show all of it
-    directory = hashlib.sha256((common + listings).encode()).hexdigest()  # the directory's lists: the listings
+    listings, guides = shown.listings(), guides_fingerprint(library)
+    shared = hashlib.sha256((common + guides + listings).encode()).hexdigest()  # the index pages show all of it
+    guide_lists = hashlib.sha256((common + guides).encode()).hexdigest()
+    # A page of the directory's lists: its own listings, and where every listing stands.
+    entries, by_category, categories = listing_order(library)
+    shape, size = list_shape(entries, categories), app.config["PORTAL_DIRECTORY_PAGE_SIZE"]
+
+    def directory_list(values: dict) -> str:
+        listed = by_category.get(values["category"], []) if "category" in values else entries
+        return common + shown.of_list(shape, slice_of(listed, values.get("number", 1), size))
+
     pages = []
     for lang in app.config["PORTAL_LANGUAGES"]:
-        for endpoint in ("home", "conditions", "medications", "topics", "search", "about", "reading_list",
-                         "reading_print", "enter_code", "not_found_in", "offline", "manifest"):
+        for endpoint in ("home", "search", "about", "reading_list", "reading_print", "enter_code", "not_found_in",
+                         "offline", "manifest"):
             pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, shared))
-        pages.append(PlannedPage("site.resources", {"lang": lang}, directory))
+        for endpoint in ("conditions", "medications", "topics"):
+            pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, guide_lists))
+        pages.append(PlannedPage("site.resources", {"lang": lang}, directory_list({"lang": lang})))
         for kind in PAGE_KINDS:
             for slug, versions in library.pages_of(kind).items():
                 source = versions.get(SOURCE_LANGUAGE)
@@ -167,13 +176,14 @@ def plan(app: Flask) -> list[PlannedPage]:
             pages.append(PlannedPage("site.resource", {"lang": lang, "slug": slug}, common + shown.of_listing(slug),
                                      entry.path))
         for endpoint, values in directory_pages(library, app.config["PORTAL_DIRECTORY_PAGE_SIZE"], lang):
-            pages.append(PlannedPage(endpoint, values, directory))  # further pages of the lists, kinds of help
+            pages.append(PlannedPage(endpoint, values, directory_list(values)))  # further pages, kinds of help
     for endpoint in ("choose_language", "not_found_page", "sitemap", "robots", "service_worker"):
         pages.append(PlannedPage(f"site.{endpoint}", {}, shared))
-    # The ZIP code centers of "near me": the same files while the code, settings and listings are.
+    # The ZIP code centers of "near me": the same files while the code and settings are (which states have
+    # one: while the listings are).
     for endpoint, values in remembered(app.config.get("PORTAL_CACHE_DIR"), "directory-data", site + listings,
                                        lambda: directory_data(library)):
-        pages.append(PlannedPage(endpoint, values, directory))
+        pages.append(PlannedPage(endpoint, values, common))
     return pages
 
 

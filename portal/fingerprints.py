@@ -44,11 +44,9 @@ def site_fingerprint(app: Flask) -> str:
                    *(str(p).encode() + p.read_bytes() for p in files))
 
 
-def metadata_fingerprint(library, listings: str) -> str:
-    """Everything one page can show about another: all front matter, and the listings and kinds of help
-    (`listings`: Shown.listings)."""
-    return _digest(*(f"{page.path}:{page.meta_json}" for page in sorted(library.all_pages(), key=lambda p: p.path)),
-                   listings)
+def guides_fingerprint(library) -> str:
+    """Every guide's front matter: what the lists of guides (and the home page) show of them."""
+    return _digest(*(f"{page.path}:{page.meta_json}" for page in sorted(library.all_pages(), key=lambda p: p.path)))
 
 
 def page_fingerprint(page) -> str:
@@ -93,6 +91,10 @@ class Shown:
 
     def of_listing(self, slug: str) -> str:
         return _digest(self.listing(slug), self._taxonomy)
+
+    def of_list(self, shape: str, entries: list) -> str:
+        """A page of the directory's lists: the listings it shows, and `shape` (listing_pages.list_shape)."""
+        return _digest(shape, self._taxonomy, *(self.listing(entry.slug) for entry in entries))
 
     def listings(self) -> str:
         """Every listing and the kinds of help: what the directory's lists show (and nothing of the guides)."""

@@ -236,21 +236,39 @@ def edit_summary(content: Path) -> None:
     guide.write_text(text[:start] + "In short, " + text[start:])
 
 
-def test_a_guides_summary_edit_leaves_the_directory_and_unrelated_pages(site_dirs, content_dir, monkeypatch):
-    settings, incremental, clean = site_dirs
-    build(settings, incremental)
+def rendered_by_rebuild(settings: dict, site: Path, change, monkeypatch) -> list[str]:
+    """The URLs a rebuild after `change` renders."""
+    build(settings, site)
     rendered = []
     freezer = portal.build._freezer
     monkeypatch.setattr(portal.build, "_freezer",
                         lambda app, destination, pages, static: rendered.extend(p.url for p in pages) or
                         freezer(app, destination, pages, static))
-    edit_summary(content_dir)
-    build(settings, incremental, workers=1)
+    change()
+    build(settings, site, workers=1)
+    monkeypatch.setattr(portal.build, "_freezer", freezer)
+    return rendered
+
+
+def test_a_guides_summary_edit_leaves_the_directory_and_unrelated_pages(site_dirs, content_dir, monkeypatch):
+    settings, incremental, clean = site_dirs
+    rendered = rendered_by_rebuild(settings, incremental, lambda: edit_summary(content_dir), monkeypatch)
     assert {f"/{lang}/conditions/heart-failure/" for lang in ("en", "es", "zh", "vi", "ar")} <= set(rendered)
     assert "/en/conditions/" in rendered and "/es/conditions/high-blood-pressure/" in rendered  # it names heart failure
     unrelated = [url for url in rendered if "/resources/" in url or "/categories/" in url or "lisinopril" in url
                  or "preventing-falls" in url or "/directory/" in url]
     assert unrelated == []  # the directory shows no guide; these guides do not name heart failure
+    assert_same_as_clean(settings, incremental, clean)
+
+
+def test_a_listing_edit_renders_its_pages_its_lists_and_the_guides_naming_it(site_dirs, content_dir, monkeypatch):
+    settings, incremental, clean = site_dirs
+    rendered = rendered_by_rebuild(settings, incremental, lambda: edit_listing(content_dir), monkeypatch)
+    assert {"/en/resources/crisis-line/", "/en/resources/", "/en/categories/mental-health/",
+            "/en/conditions/high-blood-pressure/", "/ar/topics/preventing-falls/"} <= set(rendered)
+    unrelated = [url for url in rendered if "/categories/food/" in url or "example-pantry" in url
+                 or "heart-failure" in url or "lisinopril" in url or url.endswith(("/conditions/", "/medications/"))]
+    assert unrelated == []  # the pantry's kind of help, its page, guides that do not name the line, lists of guides
     assert_same_as_clean(settings, incremental, clean)
 
 

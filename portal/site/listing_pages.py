@@ -41,8 +41,20 @@ class DirectoryIndex:
         """The listings of a kind of help (None: every listing)."""
         return self.entries if category is None else self.by_category[category]
 
+    def local_listing(self, entry) -> bool:
+        """Whether a listing has a place or serves a local area ("near me" can place it)."""
+        return bool(self.points[entry.slug] or (entry.data.service_area and not entry.data.service_area.national))
+
 
 _INDEXES: dict[int, tuple[Library, DirectoryIndex]] = {}
+
+
+def listing_order(lib: Library) -> tuple[list, dict[str, list], list]:
+    """Every listing A to Z (the made-up examples last), each kind of help's listings in that order, and
+    the kinds of help that have listings."""
+    entries = sorted(lib.resources.values(), key=lambda r: (r.data.example, r.data.name.casefold()))
+    categories = lib.categories_in_use()
+    return entries, {c.id: [e for e in entries if c.id in e.data.categories] for c in categories}, categories
 
 
 def directory_index(lib: Library | None = None) -> DirectoryIndex:
@@ -50,15 +62,13 @@ def directory_index(lib: Library | None = None) -> DirectoryIndex:
     hit = _INDEXES.get(id(lib))
     if hit and hit[0] is lib:
         return hit[1]
-    entries = sorted(lib.resources.values(), key=lambda r: (r.data.example, r.data.name.casefold()))
+    entries, by_category, categories = listing_order(lib)
     points = {e.slug: located(e.data) for e in entries}
-    categories = lib.categories_in_use()
-    by_category = {c.id: [e for e in entries if c.id in e.data.categories] for c in categories}
-    local = {key: any(points[e.slug] or (e.data.service_area and not e.data.service_area.national) for e in listed)
-             for key, listed in [(None, entries), *by_category.items()]}
     index = DirectoryIndex(entries, {e.slug: n for n, e in enumerate(entries)}, points,
                            served_states(e.data for e in entries), categories, by_category,
-                           sorted({code for e in entries for code in spoken_languages(e.data)}), local)
+                           sorted({code for e in entries for code in spoken_languages(e.data)}), {})
+    for key, listed in [(None, entries), *by_category.items()]:
+        index.local[key] = any(index.local_listing(e) for e in listed)
     if len(_INDEXES) >= 4:  # 'portal serve' makes a new library after each edit
         _INDEXES.clear()
     _INDEXES[id(lib)] = (lib, index)
@@ -95,7 +105,26 @@ def _page_of(entries: list, number: int) -> list:
     size = current_app.config["PORTAL_DIRECTORY_PAGE_SIZE"]
     if not 1 <= number <= page_count(len(entries), size):
         abort(404)
+    return slice_of(entries, number, size)
+
+
+def slice_of(entries: list, number: int, size: int) -> list:
+    """The listings page `number` of a list shows."""
     return entries[(number - 1) * size: number * size]
+
+
+def list_shape(entries: list, categories: list) -> str:
+    """What a page of the lists shows of every listing, its own or not: where each stands (the pages, the
+    totals), its kinds of help and languages (the filters), and where it is and serves ("near me": whether
+    it is local, the states served). For the build's fingerprints: `entries` and `categories` as
+    `listing_order` gives them. A listing's other details show on its own pages only."""
+    def place(resource: Resource) -> str:
+        area = resource.service_area.model_dump_json() if resource.service_area else ""
+        return area + ";".join(f"{loc.address.zip},{loc.address.state},{loc.latitude},{loc.longitude}"
+                               for loc in resource.locations)
+    rows = [f"{e.slug}|{' '.join(e.data.categories)}|{' '.join(spoken_languages(e.data))}|{place(e.data)}"
+            for e in entries]
+    return "\n".join([*rows, " ".join(c.id for c in categories)])
 
 
 def _urls(endpoint: str, count: int, **values) -> list[str]:
