@@ -150,7 +150,8 @@ def plan(app: Flask) -> list[PlannedPage]:
     guide_lists = hashlib.sha256((common + guides).encode()).hexdigest()
     # A page of the directory's lists: its own listings, and where every listing stands.
     entries, by_category, categories = listing_order(library)
-    shape, size = list_shape(entries, categories), app.config["PORTAL_DIRECTORY_PAGE_SIZE"]
+    shape = hashlib.sha256(list_shape(entries, categories).encode()).hexdigest()
+    size = app.config["PORTAL_DIRECTORY_PAGE_SIZE"]
 
     def directory_list(values: dict) -> str:
         listed = by_category.get(values["category"], []) if "category" in values else entries

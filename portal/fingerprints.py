@@ -55,25 +55,30 @@ def page_fingerprint(page) -> str:
         f"{s.key}|{s.title}|{p.key}|{p.title}|{p.html}" for s in page.sections for p in s.parts))
 
 
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 class Shown:
-    """What a detail page shows of the rest of the library, as a hash (see the module's text)."""
+    """What a detail page shows of the rest of the library, as a hash (see the module's text). Each page's
+    front matter and each listing is hashed once, however many pages show it."""
 
     def __init__(self, library):
         self.library = library
-        self._listings: dict[str, str] = {}
-        self._fronts: dict[int, str] = {}  # id(page) -> a hash of its front matter, made once
-        self._taxonomy = library.taxonomy.model_dump_json() if library.taxonomy else ""
+        self._listings: dict[str, str] = {}  # slug -> a hash of the listing
+        self._fronts: dict[int, str] = {}  # id(page) -> a hash of its front matter
+        self._taxonomy = _hash(library.taxonomy.model_dump_json() if library.taxonomy else "")
 
     def front(self, page) -> str:
         key = id(page)
         if key not in self._fronts:
-            self._fronts[key] = hashlib.sha256(page.meta_json.encode()).hexdigest()
+            self._fronts[key] = _hash(page.meta_json)
         return self._fronts[key]
 
     def listing(self, slug: str) -> str:
         if slug not in self._listings:
             entry = self.library.resources.get(slug)
-            self._listings[slug] = entry.data.model_dump_json() if entry else "-"
+            self._listings[slug] = _hash(entry.data.model_dump_json()) if entry else "-"
         return self._listings[slug]
 
     def of_guide(self, page, versions: dict, lang: str) -> str:
@@ -87,15 +92,15 @@ class Shown:
                 else:
                     other = self.library.page(kind, slug, lang)
                     parts.append(f"{kind}:{slug}:{self.front(other) if other is not None else '-'}")
-        return _digest(*parts)
+        return _hash("\0".join(parts))
 
     def of_listing(self, slug: str) -> str:
-        return _digest(self.listing(slug), self._taxonomy)
+        return _hash(self.listing(slug) + self._taxonomy)
 
     def of_list(self, shape: str, entries: list) -> str:
-        """A page of the directory's lists: the listings it shows, and `shape` (listing_pages.list_shape)."""
-        return _digest(shape, self._taxonomy, *(self.listing(entry.slug) for entry in entries))
+        """A page of the directory's lists: the listings it shows, and `shape` (a hash of listing_pages.list_shape)."""
+        return _hash(shape + self._taxonomy + "".join(self.listing(entry.slug) for entry in entries))
 
     def listings(self) -> str:
         """Every listing and the kinds of help: what the directory's lists show (and nothing of the guides)."""
-        return _digest(*(f"{slug}:{self.listing(slug)}" for slug in sorted(self.library.resources)), self._taxonomy)
+        return _hash("".join(f"{slug}:{self.listing(slug)}" for slug in sorted(self.library.resources)) + self._taxonomy)
