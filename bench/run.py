@@ -147,6 +147,16 @@ def bench_scale(pages: int, runs: int, work: Path, languages: str = "en") -> dic
             "p.read_text(), count=1))\" ")
     result["one guide changed s"] = round(hyperfine_median(
         command, edit + " ".join(map(shlex.quote, (str(guide), sentence))), runs, env), 2)
+    # A guide's summary (shown on the list of conditions and nowhere else) and a listing that guides name (its
+    # eligibility: shown on its page, its list pages and those guides), each with a new version at every run.
+    stamp = ("python3 -c \"import re,sys,time,pathlib; p=pathlib.Path(sys.argv[1]); "
+             "p.write_text(re.sub('(?m)^(' + sys.argv[2] + r': .*?)( [(][0-9]+[)])?$', "
+             "lambda m: '%s (%d)' % (m.group(1), time.time_ns()), p.read_text(), count=1))\" ")
+    listing = content / "resources" / "resource-00001.yaml"
+    result["one guide's summary changed s"] = round(hyperfine_median(
+        command, stamp + f"{shlex.quote(str(guide))} summary", runs, env), 2)
+    result["one listing changed s"] = round(hyperfine_median(
+        command, stamp + f"{shlex.quote(str(listing))} eligibility", runs, env), 2)
     result["one template changed s"] = round(hyperfine_median(
         command, toggle + f"{base} 'In an emergency, call 911.' 'In an emergency, call 911 right away.'", runs, env), 2)
     result["one interface string changed s"] = round(hyperfine_median(
