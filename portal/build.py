@@ -148,15 +148,11 @@ def plan(app: Flask) -> list[PlannedPage]:
     listings, guides = shown.listings(), guides_fingerprint(library)
     shared = hashlib.sha256((common + guides + listings).encode()).hexdigest()  # the index pages show all of it
     guide_lists = hashlib.sha256((common + guides).encode()).hexdigest()
-    # A page of the directory's lists: its own listings, and where every listing stands.
-    entries, by_category, categories = listing_order(library)
-    shape = hashlib.sha256(list_shape(entries, categories).encode()).hexdigest()
+    # What each guide, listing and list page shows of the others: the same while no front matter, listing
+    # or code changed, as after the common edit of a guide's text (kept, it is not worked out again).
     size = app.config["PORTAL_DIRECTORY_PAGE_SIZE"]
-
-    def directory_list(values: dict) -> str:
-        listed = by_category.get(values["category"], []) if "category" in values else entries
-        return common + shown.of_list(shape, slice_of(listed, values.get("number", 1), size))
-
+    parts = remembered(app.config.get("PORTAL_CACHE_DIR"), "shown", site + guides + listings,
+                       lambda: _shown(shown, app.config["PORTAL_LANGUAGES"], size))
     pages = []
     for lang in app.config["PORTAL_LANGUAGES"]:
         for endpoint in ("home", "search", "about", "reading_list", "reading_print", "enter_code", "not_found_in",
@@ -164,7 +160,7 @@ def plan(app: Flask) -> list[PlannedPage]:
             pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, shared))
         for endpoint in ("conditions", "medications", "topics"):
             pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, guide_lists))
-        pages.append(PlannedPage("site.resources", {"lang": lang}, directory_list({"lang": lang})))
+        pages.append(PlannedPage("site.resources", {"lang": lang}, common + parts[_list_key({})]))
         for kind in PAGE_KINDS:
             for slug, versions in library.pages_of(kind).items():
                 source = versions.get(SOURCE_LANGUAGE)
@@ -172,12 +168,12 @@ def plan(app: Flask) -> list[PlannedPage]:
                 # A translation also shows whether the English page changed since it was made.
                 own = page_fingerprint(page) + (source.source_hash if source and page.lang != "en" else "")
                 pages.append(PlannedPage(f"site.{kind}", {"lang": lang, "slug": slug},
-                                         common + own + shown.of_guide(page, versions, lang), page.path))
+                                         common + own + parts[f"{kind}/{lang}/{slug}"], page.path))
         for slug, entry in library.resources.items():
-            pages.append(PlannedPage("site.resource", {"lang": lang, "slug": slug}, common + shown.of_listing(slug),
+            pages.append(PlannedPage("site.resource", {"lang": lang, "slug": slug}, common + parts[f"resource/{slug}"],
                                      entry.path))
-        for endpoint, values in directory_pages(library, app.config["PORTAL_DIRECTORY_PAGE_SIZE"], lang):
-            pages.append(PlannedPage(endpoint, values, directory_list(values)))  # further pages, kinds of help
+        for endpoint, values in directory_pages(library, size, lang):
+            pages.append(PlannedPage(endpoint, values, common + parts[_list_key(values)]))  # further pages, kinds
     for endpoint in ("choose_language", "not_found_page", "sitemap", "robots", "service_worker"):
         pages.append(PlannedPage(f"site.{endpoint}", {}, shared))
     # The ZIP code centers of "near me": the same files while the code and settings are (which states have
@@ -186,6 +182,30 @@ def plan(app: Flask) -> list[PlannedPage]:
                                        lambda: directory_data(library)):
         pages.append(PlannedPage(endpoint, values, common))
     return pages
+
+
+def _list_key(values: dict) -> str:
+    """A page of the directory's lists (the same listings in every language)."""
+    return f"list/{values.get('category', '')}/{values.get('number', 1)}"
+
+
+def _shown(shown: Shown, languages: list[str], size: int) -> dict[str, str]:
+    """What each guide (in each language), listing and page of the directory's lists shows of the rest of
+    the library (portal.fingerprints.Shown), by `kind/lang/slug`, `resource/slug` and `_list_key`."""
+    library = shown.library
+    parts = {f"resource/{slug}": shown.of_listing(slug) for slug in library.resources}
+    for lang in languages:
+        for kind in PAGE_KINDS:
+            for slug, versions in library.pages_of(kind).items():
+                parts[f"{kind}/{lang}/{slug}"] = shown.of_guide(versions.get(lang) or versions.get(SOURCE_LANGUAGE),
+                                                               versions, lang)
+    # A list page: its own listings, and where every listing stands.
+    entries, by_category, categories = listing_order(library)
+    shape = hashlib.sha256(list_shape(entries, categories).encode()).hexdigest()
+    for _, values in [("site.resources", {}), *directory_pages(library, size, languages[0])]:
+        listed = by_category.get(values["category"], []) if "category" in values else entries
+        parts[_list_key(values)] = shown.of_list(shape, slice_of(listed, values.get("number", 1), size))
+    return parts
 
 
 def _freezer(app: Flask, destination: Path, pages: list[PlannedPage], static: bool) -> Freezer:

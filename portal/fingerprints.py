@@ -67,6 +67,7 @@ class Shown:
         self.library = library
         self._listings: dict[str, str] = {}  # slug -> a hash of the listing
         self._fronts: dict[int, str] = {}  # id(page) -> a hash of its front matter
+        self._named: dict[tuple, str] = {}  # (kind, slug, lang) -> what a page naming that page shows of it
         self._taxonomy = _hash(library.taxonomy.model_dump_json() if library.taxonomy else "")
 
     def front(self, page) -> str:
@@ -85,13 +86,17 @@ class Shown:
         """A guide in `lang` (`page`: its own version, or the English one until it is translated)."""
         source = versions.get(SOURCE_LANGUAGE)
         parts = [",".join(sorted(versions)), self.front(source) if source is not None and source is not page else ""]
+        related, named = page.related, self._named
         for field, kind in RELATED_FIELDS.items():
-            for slug in page.related.get(field, ()):
+            for slug in related.get(field, ()):
                 if kind == "resource":
                     parts.append(self.listing(slug))
+                elif (kind, slug, lang) in named:
+                    parts.append(named[kind, slug, lang])
                 else:
                     other = self.library.page(kind, slug, lang)
-                    parts.append(f"{kind}:{slug}:{self.front(other) if other is not None else '-'}")
+                    named[kind, slug, lang] = f"{kind}:{slug}:{self.front(other) if other is not None else '-'}"
+                    parts.append(named[kind, slug, lang])
         return _hash("\0".join(parts))
 
     def of_listing(self, slug: str) -> str:

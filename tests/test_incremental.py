@@ -272,6 +272,20 @@ def test_a_listing_edit_renders_its_pages_its_lists_and_the_guides_naming_it(sit
     assert_same_as_clean(settings, incremental, clean)
 
 
+def test_what_pages_show_of_each_other_is_worked_out_again_only_after_a_front_matter_edit(site_dirs, content_dir,
+                                                                                          monkeypatch):
+    settings, incremental, _ = site_dirs
+    build(settings, incremental)
+    worked_out = []
+    shown = portal.build._shown
+    monkeypatch.setattr(portal.build, "_shown", lambda *args: worked_out.append(1) or shown(*args))
+    edit_content(content_dir)  # a guide's text: kept from the last build
+    assert build(settings, incremental).rendered and worked_out == []
+    edit_title(content_dir)
+    build(settings, incremental)
+    assert worked_out == [1]
+
+
 def test_incremental_equals_clean_after_template_edit(site_dirs, tmp_path):
     settings, incremental, clean = site_dirs
     templates = tmp_path / "templates"

@@ -119,7 +119,8 @@ def list_shape(entries: list, categories: list) -> str:
     it is local, the states served). For the build's fingerprints: `entries` and `categories` as
     `listing_order` gives them. A listing's other details show on its own pages only."""
     def place(resource: Resource) -> str:
-        area = resource.service_area.model_dump_json() if resource.service_area else ""
+        area = resource.service_area
+        area = f"{area.national}|{area.states}|{area.counties}|{area.zip_codes}|" if area else ""
         return area + ";".join(f"{loc.address.zip},{loc.address.state},{loc.latitude},{loc.longitude}"
                                for loc in resource.locations)
     rows = [f"{e.slug}|{' '.join(e.data.categories)}|{' '.join(spoken_languages(e.data))}|{place(e.data)}"
