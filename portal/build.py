@@ -148,6 +148,9 @@ def plan(app: Flask) -> list[PlannedPage]:
     listings, guides = shown.listings(), guides_fingerprint(library)
     shared = hashlib.sha256((common + guides + listings).encode()).hexdigest()  # the index pages show all of it
     guide_lists = hashlib.sha256((common + guides).encode()).hexdigest()
+    # The reading list names every guide (its title) and every listing (its name).
+    names = "".join(f"{slug}:{entry.data.name}\0" for slug, entry in sorted(library.resources.items()))
+    reading = hashlib.sha256((guide_lists + names).encode()).hexdigest()
     # What each guide, listing and list page shows of the others: the same while no front matter, listing
     # or code changed, as after the common edit of a guide's text (kept, it is not worked out again).
     size = app.config["PORTAL_DIRECTORY_PAGE_SIZE"]
@@ -155,9 +158,10 @@ def plan(app: Flask) -> list[PlannedPage]:
                        lambda: _shown(shown, app.config["PORTAL_LANGUAGES"], size))
     pages = []
     for lang in app.config["PORTAL_LANGUAGES"]:
-        for endpoint in ("home", "search", "about", "reading_list", "reading_print", "enter_code", "not_found_in",
-                         "offline", "manifest"):
+        for endpoint in ("home", "search", "about", "enter_code", "not_found_in", "offline", "manifest"):
             pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, shared))
+        for endpoint in ("reading_list", "reading_print"):
+            pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, reading))
         for endpoint in ("conditions", "medications", "topics"):
             pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, guide_lists))
         pages.append(PlannedPage("site.resources", {"lang": lang}, common + parts[_list_key({})]))
@@ -174,8 +178,11 @@ def plan(app: Flask) -> list[PlannedPage]:
                                      entry.path))
         for endpoint, values in directory_pages(library, size, lang):
             pages.append(PlannedPage(endpoint, values, common + parts[_list_key(values)]))  # further pages, kinds
-    for endpoint in ("choose_language", "not_found_page", "sitemap", "robots", "service_worker"):
+    for endpoint in ("choose_language", "not_found_page", "robots", "service_worker"):
         pages.append(PlannedPage(f"site.{endpoint}", {}, shared))
+    # The sitemap lists the address of every page: it changes with the pages there are.
+    there = "".join(f"{page.endpoint}{sorted(page.values.items())}" for page in pages)
+    pages.append(PlannedPage("site.sitemap", {}, hashlib.sha256((common + there).encode()).hexdigest()))
     # The ZIP code centers of "near me": the same files while the code and settings are (which states have
     # one: while the listings are).
     for endpoint, values in remembered(app.config.get("PORTAL_CACHE_DIR"), "directory-data", site + listings,

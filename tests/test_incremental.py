@@ -258,6 +258,7 @@ def test_a_guides_summary_edit_leaves_the_directory_and_unrelated_pages(site_dir
     unrelated = [url for url in rendered if "/resources/" in url or "/categories/" in url or "lisinopril" in url
                  or "preventing-falls" in url or "/directory/" in url]
     assert unrelated == []  # the directory shows no guide; these guides do not name heart failure
+    assert "/sitemap.xml" not in rendered  # the same addresses
     assert_same_as_clean(settings, incremental, clean)
 
 
@@ -269,6 +270,7 @@ def test_a_listing_edit_renders_its_pages_its_lists_and_the_guides_naming_it(sit
     unrelated = [url for url in rendered if "/categories/food/" in url or "example-pantry" in url
                  or "heart-failure" in url or "lisinopril" in url or url.endswith(("/conditions/", "/medications/"))]
     assert unrelated == []  # the pantry's kind of help, its page, guides that do not name the line, lists of guides
+    assert "/sitemap.xml" not in rendered and "/en/read/" in rendered  # the reading list names every listing
     assert_same_as_clean(settings, incremental, clean)
 
 
