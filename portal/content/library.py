@@ -89,8 +89,12 @@ class Library:
         return [c for c in self.taxonomy.categories if c.id in used] if self.taxonomy else []
 
     def resources_in(self, category_id: str) -> list[ResourceEntry]:
-        return sorted((r for r in self.resources.values() if category_id in r.data.categories),
-                      key=lambda r: (r.data.example, r.data.name.casefold()))
+        return sorted((r for r in self.resources.values() if category_id in r.data.categories), key=a_to_z)
+
+
+def a_to_z(entry: ResourceEntry) -> tuple:
+    """The order of the directory's lists: by name, the made-up examples last."""
+    return entry.data.example, entry.data.name.casefold()
 
 
 class _Loader:

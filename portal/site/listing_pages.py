@@ -17,6 +17,7 @@ from flask import abort, current_app, render_template, url_for
 from flask_babel import gettext as _
 
 from portal.content import Library
+from portal.content.library import a_to_z
 from portal.content.resource_models import WEEKDAYS, Resource
 from portal.site import library, site
 from portal.site.directory import spoken_languages
@@ -41,10 +42,6 @@ class DirectoryIndex:
         """The listings of a kind of help (None: every listing)."""
         return self.entries if category is None else self.by_category[category]
 
-    def local_listing(self, entry) -> bool:
-        """Whether a listing has a place or serves a local area ("near me" can place it)."""
-        return bool(self.points[entry.slug] or (entry.data.service_area and not entry.data.service_area.national))
-
 
 _INDEXES: dict[int, tuple[Library, DirectoryIndex]] = {}
 
@@ -52,7 +49,7 @@ _INDEXES: dict[int, tuple[Library, DirectoryIndex]] = {}
 def listing_order(lib: Library) -> tuple[list, dict[str, list], list]:
     """Every listing A to Z (the made-up examples last), each kind of help's listings in that order, and
     the kinds of help that have listings."""
-    entries = sorted(lib.resources.values(), key=lambda r: (r.data.example, r.data.name.casefold()))
+    entries = sorted(lib.resources.values(), key=a_to_z)
     categories = lib.categories_in_use()
     return entries, {c.id: [e for e in entries if c.id in e.data.categories] for c in categories}, categories
 
@@ -64,11 +61,13 @@ def directory_index(lib: Library | None = None) -> DirectoryIndex:
         return hit[1]
     entries, by_category, categories = listing_order(lib)
     points = {e.slug: located(e.data) for e in entries}
+    # "Near me" can place a listing that has a place or serves a local area.
+    local = {e.slug for e in entries if points[e.slug] or (e.data.service_area and not e.data.service_area.national)}
     index = DirectoryIndex(entries, {e.slug: n for n, e in enumerate(entries)}, points,
                            served_states(e.data for e in entries), categories, by_category,
-                           sorted({code for e in entries for code in spoken_languages(e.data)}), {})
-    for key, listed in [(None, entries), *by_category.items()]:
-        index.local[key] = any(index.local_listing(e) for e in listed)
+                           sorted({code for e in entries for code in spoken_languages(e.data)}),
+                           {key: any(e.slug in local for e in listed)
+                            for key, listed in [(None, entries), *by_category.items()]})
     if len(_INDEXES) >= 4:  # 'portal serve' makes a new library after each edit
         _INDEXES.clear()
     _INDEXES[id(lib)] = (lib, index)
