@@ -32,7 +32,8 @@ PATHS = {
             {"name": "q", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 200},
              "examples": {"lay": {"value": "water pill"}, "code": {"value": "E11.65"}}},
             _LANG,
-            {"name": "type", "in": "query", "schema": {"enum": ["condition", "medication", "topic", "resource"]}},
+            {"name": "type", "in": "query", "description": "One kind of page; empty or left out: every kind.",
+             "schema": {"enum": ["", "condition", "medication", "topic", "resource"]}},
             {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}},
         ],
         "responses": {"200": {"description": "Pages, best first.", "content": {"application/json": {"schema": {
