@@ -36,6 +36,7 @@ from portal.fingerprints import Shown, guides_fingerprint, page_fingerprint, sit
 from portal.frozen_urls import page_urls
 from portal.search.pagefind import (BUNDLE, DELTA, ENTRY, STATE, PagefindError, base_files, bundle_files, check_index,
                                     index_site, is_indexed, page_ids, read_page, sample, write_state)
+from portal.site.guide_lists import LIST_ENDPOINTS, guide_list, guide_list_pages
 from portal.site.listing_pages import directory_data, directory_pages, list_shape, listing_order, slice_of
 from portal.site.page_context import remember_urls
 from portal.sitecheck import check_site
@@ -147,23 +148,23 @@ def plan(app: Flask) -> list[PlannedPage]:
     shown = Shown(library)
     listings, guides = shown.listings(), guides_fingerprint(library)
     shared = hashlib.sha256((common + guides + listings).encode()).hexdigest()  # the index pages show all of it
-    guide_lists = hashlib.sha256((common + guides).encode()).hexdigest()
-    # The reading list names every guide (its title) and every listing (its name).
+    # The reading list names every guide (its title, in parts) and every listing (its name).
     names = "".join(f"{slug}:{entry.data.name}\0" for slug, entry in sorted(library.resources.items()))
-    reading = hashlib.sha256((guide_lists + names).encode()).hexdigest()
+    reading = hashlib.sha256((common + names).encode()).hexdigest()
     # What each guide, listing and list page shows of the others: the same while no front matter, listing
     # or code changed, as after the common edit of a guide's text (kept, it is not worked out again).
-    size = app.config["PORTAL_DIRECTORY_PAGE_SIZE"]
+    size, guide_size = app.config["PORTAL_DIRECTORY_PAGE_SIZE"], app.config["PORTAL_GUIDE_LIST_PAGE_SIZE"]
     parts = remembered(app.config.get("PORTAL_CACHE_DIR"), "shown", site + guides + listings,
-                       lambda: _shown(shown, app.config["PORTAL_LANGUAGES"], size))
+                       lambda: _shown(shown, app.config["PORTAL_LANGUAGES"], size, guide_size))
     pages = []
     for lang in app.config["PORTAL_LANGUAGES"]:
         for endpoint in ("home", "search", "about", "enter_code", "not_found_in", "offline", "manifest"):
             pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, shared))
         for endpoint in ("reading_list", "reading_print"):
-            pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, reading))
-        for endpoint in ("conditions", "medications", "topics"):
-            pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, guide_lists))
+            pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, reading + parts[f"reading/{lang}"]))
+        for endpoint, values in [(LIST_ENDPOINTS[kind], {"lang": lang}) for kind in PAGE_KINDS] + \
+                guide_list_pages(library, guide_size, lang):
+            pages.append(PlannedPage(endpoint, values, common + parts[_guide_list_key(endpoint, values)]))
         pages.append(PlannedPage("site.resources", {"lang": lang}, common + parts[_list_key({})]))
         for kind in PAGE_KINDS:
             for slug, versions in library.pages_of(kind).items():
@@ -196,12 +197,25 @@ def _list_key(values: dict) -> str:
     return f"list/{values.get('category', '')}/{values.get('number', 1)}"
 
 
-def _shown(shown: Shown, languages: list[str], size: int) -> dict[str, str]:
-    """What each guide (in each language), listing and page of the directory's lists shows of the rest of
-    the library (portal.fingerprints.Shown), by `kind/lang/slug`, `resource/slug` and `_list_key`."""
+def _guide_list_key(endpoint: str, values: dict) -> str:
+    """A page of a list of guides, in one language."""
+    return f"guides/{endpoint}/{values['lang']}/{values.get('number', 1)}"
+
+
+def _shown(shown: Shown, languages: list[str], size: int, guide_size: int) -> dict[str, str]:
+    """What each guide (in each language), listing, page of a list and reading list shows of the rest of the
+    library (portal.fingerprints.Shown), by `kind/lang/slug`, `resource/slug`, `_list_key`, `_guide_list_key`
+    and `reading/lang`."""
     library = shown.library
     parts = {f"resource/{slug}": shown.of_listing(slug) for slug in library.resources}
     for lang in languages:
+        parts[f"reading/{lang}"] = shown.titles(lang)
+        for kind in PAGE_KINDS:
+            listed = guide_list(library, kind, lang, guide_size)
+            shape = hashlib.sha256(listed.shape().encode()).hexdigest()
+            for number, (guides, brands) in enumerate(zip(listed.pages, listed.brands), 1):
+                key = _guide_list_key(LIST_ENDPOINTS[kind], {"lang": lang, "number": number})
+                parts[key] = shown.of_guide_list(shape, guides, brands)
         for kind in PAGE_KINDS:
             for slug, versions in library.pages_of(kind).items():
                 parts[f"{kind}/{lang}/{slug}"] = shown.of_guide(versions.get(lang) or versions.get(SOURCE_LANGUAGE),

@@ -217,6 +217,8 @@ SETTINGS = [
     Setting("PORTAL_DIRECTORY_PAGE_SIZE", 100, "Listings on one page of the directory's lists (every service, "
             "each kind of help); longer lists continue on .../page/2/ and so on, so no page grows with the "
             "directory.", _positive),
+    Setting("PORTAL_GUIDE_LIST_PAGE_SIZE", 100, "Guides on one page of the lists of conditions, medicines and "
+            "topics; longer lists continue on .../page/2/ and so on, so no page grows with the library.", _positive),
     Setting("PORTAL_SEARCH_DELTA_MAX_PAGES", "auto", "How many pages changed since the last full search index a "
             "build indexes on their own (in pagefind-delta/) before it indexes every page again; 'auto': 5% of the "
             "pages, at least 50; 0: always every page.", _pages_or_auto),

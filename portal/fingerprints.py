@@ -3,10 +3,12 @@ last build has the same bytes, so the build can keep it instead of rendering it 
 
 A detail page depends on the code and templates, the settings, its own content, and what it
 shows of other pages: a guide, the front matter of the pages and the listings it names (their
-titles) and of its English version (its review); a listing, the kinds of help. Index pages depend
-on everything but the page bodies. Bodies are never shown on another page, so the common edit
-(a guide's text) renders one page, and an edit of a guide's front matter or of a listing renders
-it, the pages that name it and the index pages.
+titles) and of its English version (its review); a listing, the kinds of help; a page of a list
+of guides, the front matter of its guides and where every guide stands; the reading list, every
+guide's title. The other index pages depend on everything but the page bodies. Bodies are never
+shown on another page, so the common edit (a guide's text) renders one page, and an edit of a
+guide's front matter or of a listing renders it, the pages that name it, the page of its list and
+the other index pages.
 """
 from __future__ import annotations
 
@@ -101,6 +103,19 @@ class Shown:
 
     def of_listing(self, slug: str) -> str:
         return _hash(self.listing(slug) + self._taxonomy)
+
+    def of_guide_list(self, shape: str, pages: list, brands: list) -> str:
+        """A page of a list of guides: where every guide stands (`shape`, a hash of GuideList.shape), and the
+        front matter of its guides and of the medicines its brand names name."""
+        return _hash(shape + "".join(f"{page.lang}:{self.front(page)}" for page in [*pages, *(p for _, p in brands)]))
+
+    def titles(self, lang: str) -> str:
+        """The title of every guide in `lang` (the English one until it is translated): what the reading list
+        shows of the guides."""
+        from portal.content.pages import PAGE_KINDS
+
+        return _hash("".join(f"{kind}:{slug}:{self.library.page(kind, slug, lang).title}\0" for kind in PAGE_KINDS
+                             for slug in sorted(self.library.pages_of(kind))))
 
     def of_list(self, shape: str, entries: list) -> str:
         """A page of the directory's lists: the listings it shows, and `shape` (a hash of listing_pages.list_shape)."""

@@ -121,40 +121,16 @@ def home(lang):
     return render_template("site/home.html", lang=lang, home_list_limit=HOME_LIST_LIMIT)
 
 
-def _by_title(kind: str, slugs, lang: str) -> list:
-    """The pages of a kind in the reader's language, in title order (the list pages)."""
-    return sorted((library().page(kind, slug, lang) for slug in slugs), key=lambda p: p.title.casefold())
-
-
-@site.route("/<lang:lang>/conditions/")
-def conditions(lang):
-    return render_template("site/conditions.html", lang=lang, pages=_by_title("condition", library().conditions, lang))
-
-
 @site.route("/<lang:lang>/conditions/<slug>/")
 def condition(lang, slug):
     page = library().page("condition", slug, lang) or abort(404)
     return render_template("site/guide.html", lang=lang, page=page)
 
 
-@site.route("/<lang:lang>/medications/")
-def medications(lang):
-    pages = sorted((library().page("medication", slug, lang) for slug in library().medications),
-                   key=lambda p: p.front["generic_name"].casefold())
-    brands = sorted(((brand, page) for page in pages for brand in page.front["brand_names"]),
-                    key=lambda item: item[0].casefold())
-    return render_template("site/medications.html", lang=lang, pages=pages, brands=brands)
-
-
 @site.route("/<lang:lang>/medications/<slug>/")
 def medication(lang, slug):
     page = library().page("medication", slug, lang) or abort(404)
     return render_template("site/guide.html", lang=lang, page=page)
-
-
-@site.route("/<lang:lang>/topics/")
-def topics(lang):
-    return render_template("site/topics.html", lang=lang, pages=_by_title("topic", library().topics, lang))
 
 
 @site.route("/<lang:lang>/topics/<slug>/")
@@ -271,7 +247,8 @@ def public_urls(external: bool = False) -> list[str]:
         for kind, items in [*((kind, lib.pages_of(kind)) for kind in PAGE_KINDS), ("resource", lib.resources)]:
             urls += [url_for(ENDPOINT_OF[kind], lang=lang, slug=slug, _external=external) for slug in items]
         urls += [url_for(endpoint, **values, _external=external) for endpoint, values
-                 in listing_pages.directory_pages(lib, current_app.config["PORTAL_DIRECTORY_PAGE_SIZE"], lang)]
+                 in [*guide_lists.guide_list_pages(lib, current_app.config["PORTAL_GUIDE_LIST_PAGE_SIZE"], lang),
+                     *listing_pages.directory_pages(lib, current_app.config["PORTAL_DIRECTORY_PAGE_SIZE"], lang)]]
     return urls
 
 
@@ -307,6 +284,6 @@ def tel_href(number: str, kind: str = "voice") -> str:
 
 
 from portal.site import directory  # noqa: E402,F401  (registers the directory's routes)
-from portal.site import listing_pages  # noqa: E402,F401  (registers the directory's list pages)
+from portal.site import guide_lists, listing_pages  # noqa: E402,F401  (register the list pages)
 from portal.site import webapp  # noqa: E402,F401  (registers the web app's manifest, service worker and offline page)
 from portal.site.page_context import page_url  # noqa: E402  (and gives each page's templates its catalog once)
