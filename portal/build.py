@@ -147,21 +147,24 @@ def plan(app: Flask) -> list[PlannedPage]:
     common = hashlib.sha256((site + stale + synonyms + str(bool(library.topics))).encode()).hexdigest()
     shown = Shown(library)
     listings, guides = shown.listings(), guides_fingerprint(library)
-    shared = hashlib.sha256((common + guides + listings).encode()).hexdigest()  # the index pages show all of it
-    # The reading list names every guide (its title, in parts) and every listing (its name).
-    names = "".join(f"{slug}:{entry.data.name}\0" for slug, entry in sorted(library.resources.items()))
-    reading = hashlib.sha256((common + names).encode()).hexdigest()
     # What each guide, listing and list page shows of the others: the same while no front matter, listing
     # or code changed, as after the common edit of a guide's text (kept, it is not worked out again).
     size, guide_size = app.config["PORTAL_DIRECTORY_PAGE_SIZE"], app.config["PORTAL_GUIDE_LIST_PAGE_SIZE"]
     parts = remembered(app.config.get("PORTAL_CACHE_DIR"), "shown", site + guides + listings,
                        lambda: _shown(shown, app.config["PORTAL_LANGUAGES"], size, guide_size))
+    # The other index pages (the home page lists conditions and topics by title) show the guides' titles
+    # and what they like of the listings.
+    titles = "".join(parts[f"titles/{lang}"] for lang in app.config["PORTAL_LANGUAGES"])
+    shared = hashlib.sha256((common + titles + listings).encode()).hexdigest()
+    # The reading list names every guide (its title, in parts) and every listing (its name).
+    names = "".join(f"{slug}:{entry.data.name}\0" for slug, entry in sorted(library.resources.items()))
+    reading = hashlib.sha256((common + names).encode()).hexdigest()
     pages = []
     for lang in app.config["PORTAL_LANGUAGES"]:
         for endpoint in ("home", "search", "about", "enter_code", "not_found_in", "offline", "manifest"):
             pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, shared))
         for endpoint in ("reading_list", "reading_print"):
-            pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, reading + parts[f"reading/{lang}"]))
+            pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, reading + parts[f"titles/{lang}"]))
         for endpoint, values in [(LIST_ENDPOINTS[kind], {"lang": lang}) for kind in PAGE_KINDS] + \
                 guide_list_pages(library, guide_size, lang):
             pages.append(PlannedPage(endpoint, values, common + parts[_guide_list_key(endpoint, values)]))
@@ -205,11 +208,11 @@ def _guide_list_key(endpoint: str, values: dict) -> str:
 def _shown(shown: Shown, languages: list[str], size: int, guide_size: int) -> dict[str, str]:
     """What each guide (in each language), listing, page of a list and reading list shows of the rest of the
     library (portal.fingerprints.Shown), by `kind/lang/slug`, `resource/slug`, `_list_key`, `_guide_list_key`
-    and `reading/lang`."""
+    and `titles/lang` (every guide's title in that language)."""
     library = shown.library
     parts = {f"resource/{slug}": shown.of_listing(slug) for slug in library.resources}
     for lang in languages:
-        parts[f"reading/{lang}"] = shown.titles(lang)
+        parts[f"titles/{lang}"] = shown.titles(lang)
         for kind in PAGE_KINDS:
             listed = guide_list(library, kind, lang, guide_size)
             shape = hashlib.sha256(listed.shape().encode()).hexdigest()

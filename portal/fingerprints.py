@@ -5,8 +5,8 @@ A detail page depends on the code and templates, the settings, its own content, 
 shows of other pages: a guide, the front matter of the pages and the listings it names (their
 titles) and of its English version (its review); a listing, the kinds of help; a page of a list
 of guides, the front matter of its guides and where every guide stands; the reading list, every
-guide's title. The other index pages depend on everything but the page bodies. Bodies are never
-shown on another page, so the common edit (a guide's text) renders one page, and an edit of a
+guide's title. The other index pages (the home page lists guides by title) depend on every
+guide's title and every listing. Bodies are never shown on another page, so the common edit (a guide's text) renders one page, and an edit of a
 guide's front matter or of a listing renders it, the pages that name it, the page of its list and
 the other index pages.
 """
