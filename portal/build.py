@@ -156,15 +156,12 @@ def plan(app: Flask) -> list[PlannedPage]:
     # and what they like of the listings.
     titles = "".join(parts[f"titles/{lang}"] for lang in app.config["PORTAL_LANGUAGES"])
     shared = hashlib.sha256((common + titles + listings).encode()).hexdigest()
-    # The reading list names every guide (its title, in parts) and every listing (its name).
-    names = "".join(f"{slug}:{entry.data.name}\0" for slug, entry in sorted(library.resources.items()))
-    reading = hashlib.sha256((common + names).encode()).hexdigest()
     pages = []
     for lang in app.config["PORTAL_LANGUAGES"]:
         for endpoint in ("home", "search", "about", "enter_code", "not_found_in", "offline", "manifest"):
             pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, shared))
-        for endpoint in ("reading_list", "reading_print"):
-            pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, reading + parts[f"titles/{lang}"]))
+        for endpoint in ("reading_list", "reading_print"):  # (the pages it lists give their titles in the browser)
+            pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, common))
         for endpoint, values in [(LIST_ENDPOINTS[kind], {"lang": lang}) for kind in PAGE_KINDS] + \
                 guide_list_pages(library, guide_size, lang):
             pages.append(PlannedPage(endpoint, values, common + parts[_guide_list_key(endpoint, values)]))
@@ -206,7 +203,7 @@ def _guide_list_key(endpoint: str, values: dict) -> str:
 
 
 def _shown(shown: Shown, languages: list[str], size: int, guide_size: int) -> dict[str, str]:
-    """What each guide (in each language), listing, page of a list and reading list shows of the rest of the
+    """What each guide (in each language), listing, page of a list and index page shows of the rest of the
     library (portal.fingerprints.Shown), by `kind/lang/slug`, `resource/slug`, `_list_key`, `_guide_list_key`
     and `titles/lang` (every guide's title in that language)."""
     library = shown.library

@@ -4,9 +4,9 @@ last build has the same bytes, so the build can keep it instead of rendering it 
 A detail page depends on the code and templates, the settings, its own content, and what it
 shows of other pages: a guide, the front matter of the pages and the listings it names (their
 titles) and of its English version (its review); a listing, the kinds of help; a page of a list
-of guides, the front matter of its guides and where every guide stands; the reading list, every
-guide's title. The other index pages (the home page lists guides by title) depend on every
-guide's title and every listing. Bodies are never shown on another page, so the common edit (a guide's text) renders one page, and an edit of a
+of guides, the front matter of its guides and where every guide stands. The reading list shows
+nothing of them (the browser asks the pages it lists for their titles). The other index pages
+(the home page lists guides by title) depend on every guide's title and every listing. Bodies are never shown on another page, so the common edit (a guide's text) renders one page, and an edit of a
 guide's front matter or of a listing renders it, the pages that name it, the page of its list and
 the other index pages.
 """
@@ -110,7 +110,7 @@ class Shown:
         return _hash(shape + "".join(f"{page.lang}:{self.front(page)}" for page in [*pages, *(p for _, p in brands)]))
 
     def titles(self, lang: str) -> str:
-        """The title of every guide in `lang` (the English one until it is translated): what the reading list
+        """The title of every guide in `lang` (the English one until it is translated): what the home page
         shows of the guides."""
         from portal.content.pages import PAGE_KINDS
 

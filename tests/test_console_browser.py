@@ -101,6 +101,7 @@ def test_care_manager_day(page, servers):
     patient.get_by_label("Your code").fill(code.lower().replace("-", " "))
     patient.get_by_role("button", name="Show my pages").click()
     patient.wait_for_url(re.compile(r".*/sub/en/read/#.*"))
+    patient.wait_for_selector("#reading-list a", state="visible")  # (named by the pages, once they answer)
     titles = patient.locator("#reading-list a").all_inner_texts()
     assert titles == ["Heart failure", "Lisinopril"]
     axe_clean(patient)

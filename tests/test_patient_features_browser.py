@@ -186,6 +186,32 @@ def kept(page, path: str) -> bool:
     return page.evaluate("(path) => caches.open('cgp:/sub/:pages').then((c) => c.match(path)).then((r) => !!r)", path)
 
 
+def test_the_reading_list_names_its_pages_from_the_pages_themselves(page, site_server, starter_site):  # noqa: F811
+    """The reading list holds no catalog of the site: each chosen page gives its title (in the reader's
+    language, or marked English while it is not translated); an address the site does not have is left out,
+    and a reference that is not a page is ignored."""
+    html = (starter_site / "ar" / "read" / "index.html").read_text()
+    assert "Anxiety" not in html and "988 Suicide" not in html and len(html) < 12_000  # the same at any size
+    starter = load_library(STARTER, LANGUAGES)
+    english = next(slug for slug in starter.conditions if starter.page("condition", slug, "ar").lang == "en")
+    arabic = next(slug for slug in starter.medications if starter.page("medication", slug, "ar").lang == "ar")
+    refs = f"condition:{english},medication:{arabic},resource:988-lifeline,condition:no-such-page,topic:../../x,c:{english}"
+    page.goto(site_server + "/sub/ar/read/#" + quote(refs))
+    page.wait_for_selector("#reading-list a", state="visible")
+    links = page.locator("#reading-list a")
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == [
+        f"/sub/ar/conditions/{english}/", f"/sub/ar/medications/{arabic}/", "/sub/ar/resources/988-lifeline/"]
+    assert links.nth(0).inner_text() == starter.page("condition", english, "en").title
+    assert links.nth(0).get_attribute("lang") == "en"  # (no Arabic version yet: the Arabic address shows the English)
+    assert links.nth(1).inner_text() == starter.page("medication", arabic, "ar").title
+    assert links.nth(1).get_attribute("lang") is None
+    assert page.locator("#reading-empty").is_hidden()
+
+    page.goto(site_server + "/sub/en/read/#condition:no-such-page")
+    page.wait_for_selector("#reading-empty", state="visible")
+    assert page.locator("#reading-list").is_hidden()
+
+
 def test_pages_opened_before_are_readable_offline(browser, site_server):  # noqa: F811
     context = browser.new_context()
     page = context.new_page()

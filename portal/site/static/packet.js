@@ -1,10 +1,10 @@
-/* The printable packet: reading.js has listed the chosen pages (#reading-list); fetch each from this same
-   site, take its article, and put them one after another, each starting a new sheet of paper. Ids are
-   prefixed per page so the joined document stays valid. No server does anything but serve the pages. */
-(function () {
+/* The printable packet: once reading.js has listed the chosen pages (window.readingList: each fetched
+   from this same site, or fetched here if it could not be then), take each page's article and put them
+   one after another, each starting a new sheet of paper. Ids are prefixed per page so the joined
+   document stays valid. No server does anything but serve the pages. */
+window.readingList.then(function (chosen) {
   var packet = document.getElementById("packet"), status = document.getElementById("packet-status");
-  var links = Array.prototype.slice.call(document.querySelectorAll("#reading-list a"));
-  if (!links.length) return;
+  if (!chosen.length) return;
   status.textContent = packet.dataset.loading;
   function prefixed(node, prefix) {
     node.querySelectorAll("[id]").forEach(function (el) { el.id = prefix + el.id; });
@@ -17,11 +17,12 @@
     node.querySelectorAll(".no-print, .print-action, script").forEach(function (el) { el.remove(); });
     return node;
   }
-  Promise.all(links.map(function (link, index) {
-    return fetch(link.href, { credentials: "same-origin" }).then(function (response) {
+  Promise.all(chosen.map(function (entry, index) {
+    var link = entry.link;
+    return (entry.html !== null ? Promise.resolve(entry.html) : fetch(link.href, { credentials: "same-origin" }).then(function (response) {
       if (!response.ok) throw new Error(response.status);
       return response.text();
-    }).then(function (html) {
+    })).then(function (html) {
       var doc = new DOMParser().parseFromString(html, "text/html");
       var body = doc.querySelector("main article") || doc.querySelector("main");
       var page = document.createElement("article");
@@ -42,4 +43,4 @@
     pages.forEach(function (page) { packet.appendChild(page); });
     status.textContent = packet.dataset.ready;
   }).catch(function () { status.textContent = packet.dataset.failed; });
-})();
+});
