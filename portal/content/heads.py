@@ -52,7 +52,7 @@ class LazyPage(Page):
 
     @property
     def title(self) -> str:
-        return self.front["title"]
+        return self.__dict__["_title"]  # (kept in the head: the home page's fingerprint reads every title)
 
     @property
     def summary(self) -> str:
@@ -69,6 +69,7 @@ class LazyPage(Page):
                 self.__dict__[name] = full.__dict__[name]
             del self.__dict__["_body"]
             self.__dict__.pop("_front", None)
+            self.__dict__.pop("_title", None)
             self.__class__ = Page
 
     def __eq__(self, other):
@@ -108,6 +109,7 @@ def head_of(result: FileRead) -> bytes:
     if not isinstance(page, Page):
         return pickle.dumps(("resource", result), protocol=pickle.HIGHEST_PROTOCOL)
     state = {name: value for name, value in page.__dict__.items() if name not in LAZY}
+    state["_title"] = page.meta.title
     return pickle.dumps(("page", state, result.warnings, result.document.first_line),
                         protocol=pickle.HIGHEST_PROTOCOL)
 
