@@ -150,14 +150,15 @@ def plan(app: Flask) -> list[PlannedPage]:
     # What each guide, listing and list page shows of the others: the same while no front matter, listing
     # or code changed, as after the common edit of a guide's text (kept, it is not worked out again).
     size, guide_size = app.config["PORTAL_DIRECTORY_PAGE_SIZE"], app.config["PORTAL_GUIDE_LIST_PAGE_SIZE"]
-    parts = remembered(app.config.get("PORTAL_CACHE_DIR"), "shown", site + guides + listings,
-                       lambda: _shown(shown, app.config["PORTAL_LANGUAGES"], size, guide_size))
+    languages, cache = app.config["PORTAL_LANGUAGES"], app.config.get("PORTAL_CACHE_DIR")
+    parts = {**remembered(cache, "shown", site + guides + listings, lambda: _shown(shown, languages, size)),
+             **remembered(cache, "shown-lists", site + guides, lambda: _shown_lists(shown, languages, guide_size))}
     # The other index pages (the home page lists conditions and topics by title) show the guides' titles
     # and what they like of the listings.
-    titles = "".join(parts[f"titles/{lang}"] for lang in app.config["PORTAL_LANGUAGES"])
+    titles = "".join(parts[f"titles/{lang}"] for lang in languages)
     shared = hashlib.sha256((common + titles + listings).encode()).hexdigest()
     pages = []
-    for lang in app.config["PORTAL_LANGUAGES"]:
+    for lang in languages:
         for endpoint in ("home", "search", "about", "enter_code", "not_found_in", "offline", "manifest"):
             pages.append(PlannedPage(f"site.{endpoint}", {"lang": lang}, shared))
         for endpoint in ("reading_list", "reading_print"):  # (the pages it lists give their titles in the browser)
@@ -202,12 +203,11 @@ def _guide_list_key(endpoint: str, values: dict) -> str:
     return f"guides/{endpoint}/{values['lang']}/{values.get('number', 1)}"
 
 
-def _shown(shown: Shown, languages: list[str], size: int, guide_size: int) -> dict[str, str]:
-    """What each guide (in each language), listing, page of a list and index page shows of the rest of the
-    library (portal.fingerprints.Shown), by `kind/lang/slug`, `resource/slug`, `_list_key`, `_guide_list_key`
-    and `titles/lang` (every guide's title in that language)."""
-    library = shown.library
-    parts = {f"resource/{slug}": shown.of_listing(slug) for slug in library.resources}
+def _shown_lists(shown: Shown, languages: list[str], guide_size: int) -> dict[str, str]:
+    """What each page of a list of guides and each index page shows of the guides (portal.fingerprints.Shown),
+    by `_guide_list_key` and `titles/lang` (every guide's title in that language): nothing of the listings, so
+    an edit of a listing does not work it out again."""
+    library, parts = shown.library, {}
     for lang in languages:
         parts[f"titles/{lang}"] = shown.titles(lang)
         for kind in PAGE_KINDS:
@@ -216,6 +216,15 @@ def _shown(shown: Shown, languages: list[str], size: int, guide_size: int) -> di
             for number, (guides, brands) in enumerate(zip(listed.pages, listed.brands), 1):
                 key = _guide_list_key(LIST_ENDPOINTS[kind], {"lang": lang, "number": number})
                 parts[key] = shown.of_guide_list(shape, guides, brands)
+    return parts
+
+
+def _shown(shown: Shown, languages: list[str], size: int) -> dict[str, str]:
+    """What each guide (in each language), listing and page of the directory's lists shows of the rest of the
+    library (portal.fingerprints.Shown), by `kind/lang/slug`, `resource/slug` and `_list_key`."""
+    library = shown.library
+    parts = {f"resource/{slug}": shown.of_listing(slug) for slug in library.resources}
+    for lang in languages:
         for kind in PAGE_KINDS:
             for slug, versions in library.pages_of(kind).items():
                 parts[f"{kind}/{lang}/{slug}"] = shown.of_guide(versions.get(lang) or versions.get(SOURCE_LANGUAGE),

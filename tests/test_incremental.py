@@ -307,13 +307,17 @@ def test_what_pages_show_of_each_other_is_worked_out_again_only_after_a_front_ma
     settings, incremental, _ = site_dirs
     build(settings, incremental)
     worked_out = []
-    shown = portal.build._shown
-    monkeypatch.setattr(portal.build, "_shown", lambda *args: worked_out.append(1) or shown(*args))
+    for name in ("_shown", "_shown_lists"):
+        monkeypatch.setattr(portal.build, name, lambda *args, name=name, made=getattr(portal.build, name):
+                            worked_out.append(name) or made(*args))
     edit_content(content_dir)  # a guide's text: kept from the last build
     assert build(settings, incremental).rendered and worked_out == []
     edit_title(content_dir)
     build(settings, incremental)
-    assert worked_out == [1]
+    assert sorted(worked_out) == ["_shown", "_shown_lists"]
+    edit_listing(content_dir)  # the lists of guides show nothing of the listings
+    build(settings, incremental)
+    assert sorted(worked_out) == ["_shown", "_shown", "_shown_lists"]
 
 
 def test_incremental_equals_clean_after_template_edit(site_dirs, tmp_path):
