@@ -210,6 +210,14 @@ def test_the_reading_list_names_its_pages_from_the_pages_themselves(page, site_s
     page.goto(site_server + "/sub/en/read/#condition:no-such-page")
     page.wait_for_selector("#reading-empty", state="visible")
     assert page.locator("#reading-list").is_hidden()
+    # A host whose catch-all rule answers a missing page with the 404 page and status 200.
+    missing = (starter_site / "404.html").read_text()
+    page.route("**/sub/en/conditions/no-such-page/", lambda route: route.fulfill(status=200, body=missing,
+                                                                                  content_type="text/html"))
+    # (Only what follows '#' changes, as when a second list is opened in the same tab: the page draws it.)
+    page.goto(site_server + "/sub/en/read/#condition:no-such-page,condition:" + english)
+    page.wait_for_selector("#reading-list a", state="visible")
+    assert page.locator("#reading-list a").all_inner_texts() == [starter.page("condition", english, "en").title]
 
 
 def test_pages_opened_before_are_readable_offline(browser, site_server):  # noqa: F811

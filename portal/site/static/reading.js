@@ -6,6 +6,8 @@
    (404) is left out; one that cannot be fetched now (offline, never opened) is listed by its address.
    window.readingList: a promise of the listed pages, {link, html} (html: the page, when it was fetched). */
 window.readingList = (function () {
+  // Another list opened in the same tab changes only what follows '#': draw the page again for it.
+  window.addEventListener("hashchange", function () { location.reload(); });
   var addresses = JSON.parse(document.getElementById("reading-addresses").textContent);
   var list = document.getElementById("reading-list");
   var kinds = {c: "condition", m: "medication", r: "resource", t: "topic"};
@@ -42,8 +44,10 @@ window.readingList = (function () {
       if (!response.ok) return;
       return response.text().then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
-        var heading = doc.querySelector("main h1");
-        if (!heading) return;
+        // A guide's or listing's title; a host that answers a missing page with its 404 page and
+        // status 200 (a catch-all rewrite) gives a page without one: left out too.
+        var heading = doc.getElementById("page-title");
+        if (!heading) { page.gone = true; page.item.remove(); return; }
         var marked = heading.closest("[lang]") || doc.documentElement;
         named(page.link, heading.textContent.trim(), marked.getAttribute("lang"), marked.getAttribute("dir"));
         page.html = html;
