@@ -205,6 +205,14 @@ def test_the_reading_list_names_its_pages_from_the_pages_themselves(page, site_s
     assert links.nth(0).get_attribute("lang") == "en"  # (no Arabic version yet: the Arabic address shows the English)
     assert links.nth(1).inner_text() == starter.page("medication", arabic, "ar").title
     assert links.nth(1).get_attribute("lang") is None
+    # A listing's name without an Arabic version: marked English, left to right, so "988" stays in front.
+    assert links.nth(2).inner_text() == "988 Suicide & Crisis Lifeline"
+    assert links.nth(2).get_attribute("lang") == "en" and links.nth(2).get_attribute("dir") == "ltr"
+    box = page.evaluate("""() => { const a = document.querySelectorAll('#reading-list a')[2], r = document.createRange();
+        r.selectNodeContents(a.firstChild); r.setStart(a.firstChild, 0); r.setEnd(a.firstChild, 3);
+        const digits = r.getBoundingClientRect(); r.setStart(a.firstChild, 4); r.setEnd(a.firstChild, 11);
+        return [digits.left, r.getBoundingClientRect().left]; }""")
+    assert box[0] < box[1]  # on screen, "988" is left of "Suicide"
     assert page.locator("#reading-empty").is_hidden()
 
     page.goto(site_server + "/sub/en/read/#condition:no-such-page")

@@ -48,7 +48,11 @@ window.readingList = (function () {
         // status 200 (a catch-all rewrite) gives a page without one: left out too.
         var heading = doc.getElementById("page-title");
         if (!heading) { page.gone = true; page.item.remove(); return; }
-        var marked = heading.closest("[lang]") || doc.documentElement;
+        // The title's language: marked on it or around it (a guide not yet translated), or inside it around
+        // all of it (a listing's name not yet translated).
+        var inner = heading.querySelector("[lang]");
+        var marked = inner && inner.textContent.trim() === heading.textContent.trim() ? inner
+          : heading.closest("[lang]") || doc.documentElement;
         named(page.link, heading.textContent.trim(), marked.getAttribute("lang"), marked.getAttribute("dir"));
         page.html = html;
       });
