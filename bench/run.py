@@ -84,12 +84,17 @@ def hyperfine_median(command: str, prepare: str, runs: int, env: dict) -> float:
 
 
 def page_weight(site: Path) -> dict:
-    """Bytes of HTML + CSS + JS and number of requests: the largest guide, the home page, the directory."""
+    """Bytes of HTML + CSS + JS and number of requests: the largest guide, the home page, the directory, the
+    largest page of the lists of guides (every condition, medicine or topic, A to Z) and the reading list."""
     figures = {}
     guides = list((site / "en" / "conditions").glob("*/index.html")) + list((site / "en" / "medications").glob("*/index.html"))
     largest = max(guides, key=lambda p: p.stat().st_size)
+    lists = [page for kind in ("conditions", "medications", "topics") for page in
+             [site / "en" / kind / "index.html", *(site / "en" / kind / "page").glob("*/index.html")] if page.is_file()]
     for name, page in (("largest guide page", largest), ("home page", site / "en" / "index.html"),
-                       ("directory page", site / "en" / "resources" / "index.html")):
+                       ("directory page", site / "en" / "resources" / "index.html"),
+                       ("largest page of a list of guides", max(lists, key=lambda p: p.stat().st_size)),
+                       ("reading list page", site / "en" / "read" / "index.html")):
         loads = [url for kind, url in scan(page.read_text())[0] if kind == "load"]
         assets = [site / url.lstrip("/") for url in loads]
         figures[name] = {"bytes": page.stat().st_size + sum(a.stat().st_size for a in assets),
