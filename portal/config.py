@@ -53,18 +53,22 @@ def _days(value) -> int:
     return number
 
 
-def _positive(value) -> int:
-    number = int(value)
-    if number < 1:
-        raise ValueError("write a whole number, 1 or more")
+def _whole(value, least: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or number < least:
+        raise ValueError(f"'{value}' is not a whole number {least} or more; write one, like {max(least, 1) * 100}")
     return number
+
+
+def _positive(value) -> int:
+    return _whole(value, 1)
 
 
 def _count(value) -> int:
-    number = int(value)
-    if number < 0:
-        raise ValueError("write a whole number, 0 or more")
-    return number
+    return _whole(value, 0)
 
 
 def _pages_or_auto(value) -> int | None:

@@ -25,9 +25,12 @@ def test_environment_is_read():
 
 def test_every_bad_setting_is_reported_at_once():
     with pytest.raises(StartupError) as caught:
-        load_settings({"PORTAL_LANGUAGES": "es en", "PORTAL_BASE_URL": "not a url", "PORTAL_COLOUR": "red"},
-                      environ={})
+        load_settings({"PORTAL_LANGUAGES": "es en", "PORTAL_BASE_URL": "not a url", "PORTAL_COLOUR": "red",
+                       "PORTAL_GUIDE_LIST_PAGE_SIZE": "abc", "PORTAL_DIRECTORY_PAGE_SIZE": "0"}, environ={})
     message = str(caught.value)
+    assert "PORTAL_GUIDE_LIST_PAGE_SIZE: 'abc' is not a whole number 1 or more; write one, like 100" in message
+    assert "PORTAL_DIRECTORY_PAGE_SIZE: '0' is not a whole number 1 or more" in message
+    assert "invalid literal" not in message
     assert "PORTAL_LANGUAGES: English ('en') must come first" in message
     assert "PORTAL_BASE_URL: 'not a url' is not a base URL" in message
     assert "PORTAL_COLOUR: not a setting" in message
