@@ -6,9 +6,10 @@ shows of other pages: a guide, the front matter of the pages and the listings it
 titles) and of its English version (its review); a listing, the kinds of help; a page of a list
 of guides, the front matter of its guides and where every guide stands. The reading list shows
 nothing of them (the browser asks the pages it lists for their titles). The other index pages
-(the home page lists guides by title) depend on every guide's title and every listing. Bodies are never shown on another page, so the common edit (a guide's text) renders one page, and an edit of a
-guide's front matter or of a listing renders it, the pages that name it, the page of its list and
-the other index pages.
+(the home page lists guides by title) depend on every guide's title and every listing. Bodies
+are never shown on another page, so the common edit (a guide's text) renders one page, and an
+edit of a guide's front matter or of a listing renders it, the pages that name it, the page of
+its list and the other index pages.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from pathlib import Path
 from flask import Flask
 
 from portal.content.cache import code_fingerprint
-from portal.content.pages import RELATED_FIELDS, SOURCE_LANGUAGE
+from portal.content.pages import PAGE_KINDS, RELATED_FIELDS, SOURCE_LANGUAGE
 from portal.i18n import TRANSLATIONS
 
 _PORTAL = Path(__file__).parent
@@ -112,8 +113,6 @@ class Shown:
     def titles(self, lang: str) -> str:
         """The title of every guide in `lang` (the English one until it is translated): what the home page
         shows of the guides."""
-        from portal.content.pages import PAGE_KINDS
-
         return _hash("".join(f"{kind}:{slug}:{self.library.page(kind, slug, lang).title}\0" for kind in PAGE_KINDS
                              for slug in sorted(self.library.pages_of(kind))))
 

@@ -1,6 +1,6 @@
 """The lists of guides, A to Z in the reader's language: every condition (/<lang>/conditions/), medicine
 (/<lang>/medications/) and topic (/<lang>/topics/), in pages of PORTAL_GUIDE_LIST_PAGE_SIZE guides
-(.../page/2/, ...), so that no page grows with the library (a list of 3,000 conditions on one page was
+(.../page/2/, ...), so that no page grows with the library (a list of 4,000 conditions on one page was
 1.6 MB). The list of medicines also finds a medicine by its brand names: each of its pages lists the
 brand names that fall, A to Z, from its first medicine to the next page's first, so a reader holding
 a bottle marked "Zestril" finds it where Z is.
@@ -30,7 +30,8 @@ class GuideList:
     def shape(self) -> str:
         """Where every guide and brand name stands (which page, the number of pages): for the build's
         fingerprints, which add what each page shows of its own guides."""
-        return "\n".join(" ".join([*(page.slug for page in pages), "|", *(f"{brand}>{page.slug}" for brand, page in brands)])
+        return "\n".join(" ".join([*(page.slug for page in pages), "|",
+                                   *(f"{brand}>{page.slug}" for brand, page in brands)])
                          for pages, brands in zip(self.pages, self.brands))
 
 
