@@ -8,16 +8,16 @@ import math
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import STARTER
 from portal import create_app
 
-ROOT = __import__("pathlib").Path(__file__).parent.parent
 SIZE = 4
 
 
 @pytest.fixture(scope="module")
 def starter():
     """The starter library, four guides a page."""
-    app = create_app({"PORTAL_CONTENT_DIR": str(ROOT / "content"), "PORTAL_CACHE_DIR": "",
+    app = create_app({"PORTAL_CONTENT_DIR": str(STARTER), "PORTAL_CACHE_DIR": "",
                       "PORTAL_GUIDE_LIST_PAGE_SIZE": str(SIZE)})
     return app, app.extensions["portal.library"]
 

@@ -42,6 +42,24 @@ def library() -> Library:
     return current_app.extensions["portal.library"]
 
 
+_PER_LIBRARY: dict[tuple, tuple[Library, object]] = {}  # (id of a library, what) -> (the library, its value)
+
+
+def per_library(lib: Library, what: tuple, make=None):
+    """What every page of a list needs of the whole library (`what` names it), worked out once per library
+    by `make()`; without `make`, what was worked out already, or None."""
+    hit = _PER_LIBRARY.get((id(lib), what))
+    if hit and hit[0] is lib:
+        return hit[1]
+    if make is None:
+        return None
+    if len(_PER_LIBRARY) >= 64:  # 'portal serve' makes a new library after each edit
+        _PER_LIBRARY.clear()
+    value = make()
+    _PER_LIBRARY[id(lib), what] = (lib, value)
+    return value
+
+
 def language_name(code: str, in_lang: str | None = None) -> str:
     """A language's name, in its own language by default ('Español')."""
     locale = Locale.parse(code.replace("-", "_"))
@@ -86,6 +104,14 @@ def direction_of(code: str) -> str:
     return "rtl" if Locale.parse(code.replace("-", "_")).character_order == "right-to-left" else "ltr"
 
 
+def other_language(text_lang: str, page_lang: str) -> Markup:
+    """The attributes that mark text in `text_lang` on a page in `page_lang` (' lang="en" dir="ltr"'), or
+    nothing when they are the same language."""
+    if text_lang == page_lang:
+        return Markup("")
+    return Markup(' lang="%s" dir="%s"') % (text_lang, direction_of(text_lang))
+
+
 def absolute_url(path: str) -> str:
     """A site path as a full address when PORTAL_BASE_URL is a full URL (hreflang, sitemap, print);
     with a path-only base URL the path itself, as the site has no host to name."""
@@ -103,7 +129,8 @@ def codes_offered() -> bool:
 def _globals() -> dict:
     return {"library": library(), "language_name": language_name, "format_date": format_date,
             "languages": current_app.config["PORTAL_LANGUAGES"], "config": current_app.config,
-            "search_terms": terms_of, "absolute_url": absolute_url, "direction_of": direction_of}
+            "search_terms": terms_of, "absolute_url": absolute_url, "direction_of": direction_of,
+            "other_language": other_language}
 
 
 @site.route("/")

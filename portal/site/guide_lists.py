@@ -10,12 +10,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from flask import abort, current_app, render_template, url_for
+from flask import abort, current_app, render_template
 
 from portal.content import Library
 from portal.content.pages import PAGE_KINDS, Page
-from portal.site import library, site
-from portal.site.listing_pages import page_count
+from portal.site import library, per_library, site
+from portal.site.listing_pages import list_urls, page_count
 
 LIST_ENDPOINTS = {"condition": "site.conditions", "medication": "site.medications", "topic": "site.topics"}
 
@@ -53,21 +53,10 @@ def guide_list(lib: Library, kind: str, lang: str, size: int) -> GuideList:
     return GuideList(pages, brands)
 
 
-_LISTS: dict[tuple, tuple[Library, GuideList]] = {}
-
-
 def _list_of(kind: str, lang: str) -> GuideList:
-    """The list as the current library has it (worked out once per library, kind and language: every
-    page of a list is rendered from the same)."""
+    """The list as the current library has it (every page of a list is rendered from the same)."""
     lib, size = library(), current_app.config["PORTAL_GUIDE_LIST_PAGE_SIZE"]
-    key = (id(lib), kind, lang, size)
-    hit = _LISTS.get(key)
-    if hit and hit[0] is lib:
-        return hit[1]
-    if len(_LISTS) >= 64:  # 'portal serve' makes a new library after each edit
-        _LISTS.clear()
-    _LISTS[key] = (lib, guide_list(lib, kind, lang, size))
-    return _LISTS[key][1]
+    return per_library(lib, ("guides", kind, lang, size), lambda: guide_list(lib, kind, lang, size))
 
 
 def guide_list_pages(lib: Library, size: int, lang: str) -> list[tuple[str, dict]]:
@@ -81,7 +70,7 @@ def _render(kind: str, template: str, lang: str, number: int):
     if not 1 <= number <= len(listed.pages):
         abort(404)
     count = len(listed.pages)
-    data = {"pages": [url_for(LIST_ENDPOINTS[kind], lang=lang, number=n) for n in range(1, count + 1)]}
+    data = {"pages": list_urls(LIST_ENDPOINTS[kind], count, lang=lang)}
     return render_template(template, lang=lang, pages=listed.pages[number - 1], brands=listed.brands[number - 1],
                            page=number, count=count, data=data)
 

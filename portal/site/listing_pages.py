@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from portal.content import Library
 from portal.content.library import a_to_z
 from portal.content.resource_models import WEEKDAYS, Resource
-from portal.site import library, site
+from portal.site import library, per_library, site
 from portal.site.directory import spoken_languages
 from portal.site.near_me import Point, county_key, county_state, located, prefixes, served_states, state_file
 from portal.site.us_states import STATE_NAMES
@@ -43,9 +43,6 @@ class DirectoryIndex:
         return self.entries if category is None else self.by_category[category]
 
 
-_INDEXES: dict[int, tuple[Library, DirectoryIndex]] = {}
-
-
 def listing_order(lib: Library) -> tuple[list, dict[str, list], list]:
     """Every listing A to Z (the made-up examples last), each kind of help's listings in that order, and
     the kinds of help that have listings."""
@@ -56,22 +53,19 @@ def listing_order(lib: Library) -> tuple[list, dict[str, list], list]:
 
 def directory_index(lib: Library | None = None) -> DirectoryIndex:
     lib = lib or library()
-    hit = _INDEXES.get(id(lib))
-    if hit and hit[0] is lib:
-        return hit[1]
+    return per_library(lib, ("directory",), lambda: _directory_index(lib))
+
+
+def _directory_index(lib: Library) -> DirectoryIndex:
     entries, by_category, categories = listing_order(lib)
     points = {e.slug: located(e.data) for e in entries}
     # "Near me" can place a listing that has a place or serves a local area.
     local = {e.slug for e in entries if points[e.slug] or (e.data.service_area and not e.data.service_area.national)}
-    index = DirectoryIndex(entries, {e.slug: n for n, e in enumerate(entries)}, points,
-                           served_states(e.data for e in entries), categories, by_category,
-                           sorted({code for e in entries for code in spoken_languages(e.data)}),
-                           {key: any(e.slug in local for e in listed)
-                            for key, listed in [(None, entries), *by_category.items()]})
-    if len(_INDEXES) >= 4:  # 'portal serve' makes a new library after each edit
-        _INDEXES.clear()
-    _INDEXES[id(lib)] = (lib, index)
-    return index
+    return DirectoryIndex(entries, {e.slug: n for n, e in enumerate(entries)}, points,
+                          served_states(e.data for e in entries), categories, by_category,
+                          sorted({code for e in entries for code in spoken_languages(e.data)}),
+                          {key: any(e.slug in local for e in listed)
+                           for key, listed in [(None, entries), *by_category.items()]})
 
 
 def page_count(listings: int, size: int) -> int:
@@ -95,8 +89,8 @@ def directory_data(lib: Library) -> list[tuple[str, dict]]:
     """(endpoint, values) of the language-independent files: the ZIP code centers of each state served.
 
     (The states alone: the rest of directory_index, each listing's place, is worked out when a list is rendered.)"""
-    hit = _INDEXES.get(id(lib))
-    states = hit[1].states if hit and hit[0] is lib else served_states(entry.data for entry in lib.resources.values())
+    index = per_library(lib, ("directory",))
+    states = index.states if index else served_states(entry.data for entry in lib.resources.values())
     return [("site.zip_centers", {"state": state}) for state in states]
 
 
@@ -127,7 +121,8 @@ def list_shape(entries: list, categories: list) -> str:
     return "\n".join([*rows, " ".join(c.id for c in categories)])
 
 
-def _urls(endpoint: str, count: int, **values) -> list[str]:
+def list_urls(endpoint: str, count: int, **values) -> list[str]:
+    """The address of every page of a list (of the directory's, or of guides), page 1 first."""
     return [url_for(endpoint, number=n, **values) for n in range(1, count + 1)]
 
 
@@ -149,8 +144,8 @@ def resources(lang, number):
     shown = _page_of(index.entries, number)
     count = page_count(len(index.entries), size)
     categories = index.categories
-    data = {"pages": _urls("site.resources", count, lang=lang), "page": number, "total": len(index.entries),
-            "categories": {c.id: _urls("site.category", page_count(len(index.listings(c.id)), size),
+    data = {"pages": list_urls("site.resources", count, lang=lang), "page": number, "total": len(index.entries),
+            "categories": {c.id: list_urls("site.category", page_count(len(index.listings(c.id)), size),
                                        lang=lang, category=c.id) for c in categories},
             "near": _near_me(None)}
     return render_template("site/resources.html", lang=lang, entries=shown, spoken=index.spoken, data=data,
@@ -166,7 +161,7 @@ def category(lang, category, number):
     entries = index.listings(found.id)
     shown = _page_of(entries, number)
     count = page_count(len(entries), current_app.config["PORTAL_DIRECTORY_PAGE_SIZE"])
-    data = {"pages": _urls("site.category", count, lang=lang, category=found.id), "page": number, "total": len(entries),
+    data = {"pages": list_urls("site.category", count, lang=lang, category=found.id), "page": number, "total": len(entries),
             "near": _near_me(found.id)}
     return render_template("site/category.html", lang=lang, category=found, entries=shown, data=data,
                            total=len(entries), page=number, pages=count)

@@ -17,12 +17,16 @@ window.readingList.then(function (chosen) {
     node.querySelectorAll(".no-print, .print-action, script").forEach(function (el) { el.remove(); });
     return node;
   }
-  Promise.all(chosen.map(function (entry, index) {
-    var link = entry.link;
-    return (entry.html !== null ? Promise.resolve(entry.html) : fetch(link.href, { credentials: "same-origin" }).then(function (response) {
+  function fetched(entry) {  // the page as reading.js fetched it, or fetched now if it could not be then
+    if (entry.html !== null) return Promise.resolve(entry.html);
+    return fetch(entry.link.href, { credentials: "same-origin" }).then(function (response) {
       if (!response.ok) throw new Error(response.status);
       return response.text();
-    })).then(function (html) {
+    });
+  }
+  Promise.all(chosen.map(function (entry, index) {
+    var link = entry.link;
+    return fetched(entry).then(function (html) {
       var doc = new DOMParser().parseFromString(html, "text/html");
       var body = doc.querySelector("main article") || doc.querySelector("main");
       var page = document.createElement("article");
